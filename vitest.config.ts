@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'protocol', include: ['packages/protocol/src/**/*.test.ts'] } },
+      { test: { name: 'collector', include: ['packages/collector/src/**/*.test.ts'] } },
+      // Cross-package tests start real processes, so they get more time per test.
+      { test: { name: 'e2e', include: ['tests/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
+    ],
+  },
+});
