@@ -1,0 +1,61 @@
+import { Hono, type Context } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { collectorConfig, type CollectorSettings } from './config.ts';
+import type { Storage } from './storage/port.ts';
+import { StorageUnavailableError } from './storage/port.ts';
+import { ApiError, errorResponse } from './http/errors.ts';
+import { ingestRoutes } from './ingest/route.ts';
+import { eventRoutes } from './events/route.ts';
+import { scriptRoutes, type ScriptSource } from './script/route.ts';
+
+export interface CollectorOptions {
+  storage: Storage;
+  config: CollectorSettings;
+  /** The client's IP as the runtime sees it (Node: the socket; Workers: cf-connecting-ip). */
+  clientIp?: (c: Context) => string | undefined;
+  /** The SDK's script-tag build, served at config.scriptPath. */
+  script?: ScriptSource;
+  /** Where unexpected errors are reported. Never given secrets or request bodies. */
+  log?: (message: string, error: unknown) => void;
+  now?: () => number;
+}
+
+/**
+ * The collector as a Hono app on Web-standard APIs only, so Node, Bun, Deno and Workers all run
+ * this same code; their entries only supply storage, the client IP and the script.
+ */
+export function createCollector(options: CollectorOptions): Hono {
+  const config = collectorConfig(options.config);
+  const { storage } = options;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((message, error) => console.error(message, error));
+
+  const app = new Hono();
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+
+  app.route('/v1', ingestRoutes({ config, storage, clientIp: options.clientIp ?? (() => undefined), now }));
+  app.route('/v1/events', eventRoutes(config, storage));
+  app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));
+
+  app.get('/health', async (c) => {
+    await storage.ping();
+    return c.json({ status: 'ok' });
+  });
+
+  app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof StorageUnavailableError) {
+      log('storage unavailable', error.cause ?? error);
+      return errorResponse(
+        c,
+        new ApiError(503, 'storage_unavailable', 'Storage is unavailable; nothing was stored, retry later', {
+          headers: { 'Retry-After': '5' },
+        }),
+      );
+    }
+    log(`unexpected error in ${c.req.method} ${c.req.path}`, error);
+    return errorResponse(c, new ApiError(500, 'internal_error', 'Something went wrong on our side; nothing was stored'));
+  });
+  return app;
+}

@@ -1,0 +1,43 @@
+import type { RateLimit } from './rate-limit/token-bucket.ts';
+
+/** A write key: public (it sits in the page's script tag), it can only send events for its site. */
+export interface WriteKey {
+  key: string;
+  /** Sites keep their events apart: a messageId is unique per site. */
+  site: string;
+  /** Browser origins allowed to send with this key; '*' allows any. */
+  allowedOrigins: '*' | readonly string[];
+}
+
+export interface CollectorConfig {
+  writeKeys: readonly WriteKey[];
+  /** Private: reads events and administers the collector. */
+  secretKey: string;
+  /** Keep the full client IP instead of removing its host part. */
+  storeRawIp: boolean;
+  rateLimit: { perWriteKey: RateLimit; perIp: RateLimit };
+  /** Where the SDK's script-tag build is served, so a site can proxy it first-party. */
+  scriptPath: string;
+}
+
+export type CollectorSettings = Pick<CollectorConfig, 'writeKeys' | 'secretKey'> & Partial<CollectorConfig>;
+
+export const defaultRateLimit = {
+  // A browser sends a few batches a minute; a server library a few hundred per second at most.
+  perWriteKey: { perSecond: 5000, burst: 10_000 },
+  perIp: { perSecond: 200, burst: 1000 },
+} as const;
+
+export function collectorConfig(settings: CollectorSettings): CollectorConfig {
+  if (settings.writeKeys.length === 0) throw new Error('at least one write key is required');
+  if (settings.secretKey.length < 16) throw new Error('the secret key must be at least 16 characters');
+  for (const { key } of settings.writeKeys) {
+    if (key === settings.secretKey) throw new Error('a write key must differ from the secret key');
+  }
+  return {
+    storeRawIp: false,
+    rateLimit: defaultRateLimit,
+    scriptPath: '/journey.js',
+    ...settings,
+  };
+}

@@ -1,0 +1,17 @@
+import { ApiError } from '../http/errors.ts';
+
+/** Cursors are opaque to clients (base64url of a position), so the paging scheme can change. */
+export const encodeCursor = (position: number): string =>
+  btoa(`e:${position}`).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+
+export function decodeCursor(cursor: string): number {
+  let text = '';
+  try {
+    text = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
+  } catch {
+    // falls through to the error below
+  }
+  const match = /^e:(\d{1,15})$/.exec(text);
+  if (!match) throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this collector issued');
+  return Number(match[1]);
+}

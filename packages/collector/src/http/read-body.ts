@@ -1,0 +1,62 @@
+import { ApiError } from './errors.ts';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a request body as text, refusing it as soon as it grows past `maxBytes`: a declared
+ * Content-Length over the limit is refused without reading a byte, and a streamed body is cut off
+ * at the first chunk that crosses it. The limit counts decompressed bytes, so a small gzip bomb
+ * is refused too (Segment's libraries may gzip their batches).
+ */
+export async function readBody(request: Request, maxBytes: number): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  if (request.body === null) return '';
+
+  let stream: ReadableStream<Uint8Array> = request.body;
+  const encoding = request.headers.get('content-encoding')?.trim().toLowerCase();
+  if (encoding === 'gzip' || encoding === 'deflate') {
+    stream = stream.pipeThrough(new DecompressionStream(encoding) as unknown as TransformStream<Uint8Array, Uint8Array>);
+  } else if (encoding && encoding !== 'identity') {
+    throw new ApiError(415, 'unsupported_encoding', `Content-Encoding "${encoding}" is not supported; send gzip, deflate or none`);
+  }
+
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        void reader.cancel().catch(() => {});
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(400, 'invalid_body', 'The request body could not be read (a broken upload or bad compression)');
+  }
+
+  const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new ApiError(400, 'invalid_body', 'The request body is not valid UTF-8');
+  }
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+const tooLarge = (maxBytes: number) =>
+  new ApiError(413, 'body_too_large', `The request body is larger than ${Math.round(maxBytes / 1024)} KB`);

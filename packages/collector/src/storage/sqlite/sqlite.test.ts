@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { storageContract } from '../contract.ts';
+import type { Storage } from '../port.ts';
+import { openSqliteStorage } from './index.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'journey-sqlite-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+let files = 0;
+const paths = new WeakMap<Storage, string>();
+async function open(path = join(folder, `contract-${++files}.db`)) {
+  const storage = await openSqliteStorage(path);
+  paths.set(storage, path);
+  return storage;
+}
+
+storageContract('SQLite file (node:sqlite)', { open: () => open(), reopen: (closed) => open(paths.get(closed)) });
+
+describe('SQLite file', () => {
+  it('runs in WAL mode with full sync and records its migrations', async () => {
+    const path = join(folder, 'pragmas.db');
+    const storage = await open(path);
+    await storage.close();
+    const raw = new DatabaseSync(path);
+    expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    const applied = raw.prepare('SELECT name FROM journey_migrations ORDER BY name').all().map((row) => row.name);
+    expect(applied).toEqual(['0001-events']);
+    raw.close();
+  });
+});
