@@ -1,0 +1,163 @@
+import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Analytics } from '@segment/analytics-node';
+import { basic, startCollector, tempDir, type CollectorProcess } from './support.ts';
+
+const running: CollectorProcess[] = [];
+const dirs: Array<{ remove(): void }> = [];
+afterEach(async () => {
+  for (const collector of running.splice(0)) {
+    if (collector.child.exitCode === null) {
+      collector.child.kill('SIGKILL');
+      await collector.exited;
+    }
+  }
+  for (const dir of dirs.splice(0)) dir.remove();
+});
+
+async function start(env: Record<string, string> = {}, args: string[] = []) {
+  const data = tempDir('node');
+  dirs.push(data);
+  const collector = await startCollector({ JOURNEY_DB: join(data.path, 'journey.db'), ...env }, args);
+  running.push(collector);
+  return { collector, data: data.path };
+}
+
+const keysOf = (output: string) => ({
+  writeKey: /write key\s+(\S+)/.exec(output)?.[1],
+  secretKey: /secret key\s+(sk_\S+)/.exec(output)?.[1],
+});
+
+describe('npm start (the Node entry)', () => {
+  it('serves the demo site and stores a curl’d event that GET /v1/events returns', async () => {
+    const { collector } = await start({}, ['--site', 'examples/site/public']);
+    const { writeKey, secretKey } = keysOf(collector.output());
+    expect(writeKey).toMatch(/^wk_/);
+    expect(secretKey).toMatch(/^sk_/);
+
+    const home = await fetch(`${collector.url}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Acme Pipeline');
+    expect((await fetch(`${collector.url}/signup.html`)).status).toBe(200);
+
+    const sent = await fetch(`${collector.url}/v1/track`, {
+      method: 'POST',
+      headers: { Authorization: basic(writeKey!), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ messageId: 'curl-1', anonymousId: 'a-1', event: 'Requested Demo' }),
+    });
+    expect(await sent.json()).toEqual({ success: true, accepted: 1, duplicates: 0, rejected: [] });
+
+    const read = await fetch(`${collector.url}/v1/events`, { headers: { Authorization: `Bearer ${secretKey}` } });
+    const { events } = await read.json();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ messageId: 'curl-1', event: 'Requested Demo', context: { ip: '127.0.0.0' } });
+    expect(events[0].receivedAt).toEqual(events[0].timestamp);
+  });
+
+  it('generates keys on first start, keeps them in the data folder and shows the secret only once', async () => {
+    const first = await start();
+    const keys = keysOf(first.collector.output());
+    first.collector.child.kill('SIGTERM');
+    expect(await first.collector.exited).toBe(0);
+    const saved = JSON.parse(readFileSync(join(first.data, 'keys.json'), 'utf8'));
+    expect(saved).toEqual(keys);
+
+    const again = await startCollector({ JOURNEY_DB: join(first.data, 'journey.db') });
+    running.push(again);
+    expect(keysOf(again.output()).writeKey).toBe(keys.writeKey);
+    expect(again.output()).not.toContain(keys.secretKey!);
+  });
+
+  it('takes keys, sites and origins from the environment', async () => {
+    const { collector } = await start({
+      JOURNEY_WRITE_KEYS: 'wk_www_123:www,wk_docs_456:docs',
+      JOURNEY_SECRET_KEY: 'sk_from_env_0123456789',
+      JOURNEY_ALLOWED_ORIGINS: 'https://acme.com,wk_docs_456=https://docs.acme.com',
+    });
+    expect(collector.output()).not.toContain('sk_from_env_0123456789');
+    const send = (key: string, origin: string) =>
+      fetch(`${collector.url}/v1/page`, {
+        method: 'POST',
+        headers: { Authorization: basic(key), Origin: origin },
+        body: JSON.stringify({ messageId: `${key}-${origin}`, anonymousId: 'a' }),
+      });
+    expect((await send('wk_www_123', 'https://acme.com')).status).toBe(200);
+    expect((await send('wk_www_123', 'https://docs.acme.com')).status).toBe(403);
+    expect((await send('wk_docs_456', 'https://docs.acme.com')).status).toBe(200);
+    const read = await fetch(`${collector.url}/v1/events?site=docs`, { headers: { Authorization: 'Bearer sk_from_env_0123456789' } });
+    expect((await read.json()).events).toHaveLength(1);
+  });
+
+  it('refuses to start on bad configuration, saying what is wrong', async () => {
+    const data = tempDir('bad-config');
+    dirs.push(data);
+    await expect(startCollector({ JOURNEY_DB: join(data.path, 'j.db'), PORT: 'eighty' })).rejects.toThrow(
+      /PORT must be a whole number, not "eighty"/,
+    );
+  });
+
+  it('accepts events from Segment’s own Node library unchanged', async () => {
+    const { collector } = await start();
+    const { writeKey, secretKey } = keysOf(collector.output());
+    const errors: unknown[] = [];
+    const analytics = new Analytics({ writeKey: writeKey!, host: collector.url, flushAt: 2, maxRetries: 0 });
+    analytics.on('error', (error) => errors.push(error));
+    analytics.identify({ userId: 'user-42', traits: { email: 'ada@acme.com', company: { name: 'Acme' } } });
+    analytics.track({ userId: 'user-42', event: 'Demo Booked', properties: { seats: 12 } });
+    analytics.group({ userId: 'user-42', groupId: 'acme', traits: { name: 'Acme', industry: 'Software' } });
+    await analytics.closeAndFlush({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+
+    const read = await fetch(`${collector.url}/v1/events`, { headers: { Authorization: `Bearer ${secretKey}` } });
+    const { events } = await read.json();
+    expect(events.map((event: { type: string }) => event.type)).toEqual(['identify', 'track', 'group']);
+    expect(events[1]).toMatchObject({
+      userId: 'user-42',
+      event: 'Demo Booked',
+      properties: { seats: 12 },
+      context: { library: { name: '@segment/analytics-node' } },
+    });
+  });
+
+  it('finishes a request in flight on SIGTERM, then closes the database and exits 0', async () => {
+    const { collector, data } = await start();
+    const { writeKey } = keysOf(collector.output());
+    const body = JSON.stringify({ batch: [{ type: 'track', messageId: 'in-flight', anonymousId: 'a', event: 'Late' }] });
+    const url = new URL(`${collector.url}/v1/batch`);
+
+    const answer = new Promise<{ status: number; body: string }>((done, fail) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          // 100-continue: the server says when it holds the request, before the body is sent.
+          headers: { Authorization: basic(writeKey!), 'Content-Length': Buffer.byteLength(body), Expect: '100-continue' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => done({ status: res.statusCode!, body: text }));
+        },
+      );
+      req.on('error', fail);
+      req.on('continue', async () => {
+        collector.child.kill('SIGTERM');
+        await collector.waitFor('SIGTERM: finishing open requests');
+        req.end(body);
+      });
+      req.flushHeaders();
+    });
+
+    expect(await answer).toEqual({ status: 200, body: JSON.stringify({ success: true, accepted: 1, duplicates: 0, rejected: [] }) });
+    expect(await collector.exited).toBe(0);
+    const db = new DatabaseSync(join(data, 'journey.db'), { readOnly: true });
+    expect(db.prepare('SELECT message_id FROM events').all()).toEqual([{ message_id: 'in-flight' }]);
+    expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    db.close();
+  });
+});
