@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { groupCommit } from './group-commit.ts';
 
 describe('groupCommit', () => {
-  it('writes at once when idle, and groups whoever arrives during a write', async () => {
+  it('commits the callers of one turn together, and whoever arrives during a commit in the next', async () => {
     const writes: number[][] = [];
     let release: () => void = () => {};
     const commit = groupCommit(async (items: number[]) => {
@@ -10,44 +10,36 @@ describe('groupCommit', () => {
       if (writes.length === 1) await new Promise<void>((resolve) => (release = resolve));
       return items.map((item) => item * 10);
     });
-    const first = commit([1]);
-    const second = commit([2, 3]);
-    const third = commit([4]);
-    expect(writes).toEqual([[1]]);
+    const first = [commit([1]), commit([2])];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(writes).toEqual([[1, 2]]);
+    const second = commit([3, 4]);
+    const third = commit([5]);
     release();
-    expect(await Promise.all([first, second, third])).toEqual([[10], [20, 30], [40]]);
-    expect(writes).toEqual([[1], [2, 3, 4]]);
+    expect(await Promise.all([...first, second, third])).toEqual([[10], [20], [30, 40], [50]]);
+    expect(writes).toEqual([[1, 2], [3, 4, 5]]);
   });
 
-  it('fails every caller of a failed write, and only those', async () => {
+  it('fails every caller of a failed commit, and only those', async () => {
     let calls = 0;
-    let release: () => void = () => {};
     const commit = groupCommit(async (items: number[]) => {
       calls += 1;
-      if (calls === 1) await new Promise<void>((resolve) => (release = resolve));
-      if (calls === 2) throw new Error('disk full');
+      if (calls === 1) throw new Error('disk full');
       return items;
     });
-    const first = commit([1]);
-    const grouped = [commit([2]), commit([3])];
-    release();
-    await expect(first).resolves.toEqual([1]);
-    await expect(grouped[0]).rejects.toThrow('disk full');
-    await expect(grouped[1]).rejects.toThrow('disk full');
-    await expect(commit([4])).resolves.toEqual([4]);
+    const failed = [commit([1]), commit([2])];
+    await expect(failed[0]).rejects.toThrow('disk full');
+    await expect(failed[1]).rejects.toThrow('disk full');
+    await expect(commit([3])).resolves.toEqual([3]);
   });
 
   it('caps a group at maxItems', async () => {
     const writes: number[][] = [];
-    let release: () => void = () => {};
     const commit = groupCommit(async (items: number[]) => {
       writes.push(items);
-      if (writes.length === 1) await new Promise<void>((resolve) => (release = resolve));
       return items;
     }, 3);
-    const all = [commit([0]), commit([1, 2]), commit([3]), commit([4, 5])];
-    release();
-    await Promise.all(all);
-    expect(writes).toEqual([[0], [1, 2, 3], [4, 5]]);
+    await Promise.all([commit([0]), commit([1, 2]), commit([3]), commit([4, 5])]);
+    expect(writes).toEqual([[0, 1, 2], [3, 4, 5]]);
   });
 });

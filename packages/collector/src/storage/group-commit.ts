@@ -1,9 +1,12 @@
 /**
- * Turns concurrent writes into one transaction: while a commit is in flight, callers queue; the
- * next commit takes everything queued. Under load, one fsync then covers many requests (group
- * commit, as databases do for their own logs); when idle, a write starts at once, so no latency is
- * added. `write` gets the callers' items concatenated in arrival order and returns one result per
- * item; a failed commit fails every caller in it.
+ * Turns concurrent writes into one transaction: callers queue, and a commit takes everything
+ * queued. Under load, one fsync then covers many requests (group commit, as databases do for their
+ * own logs). `write` gets the callers' items concatenated in arrival order and returns one result
+ * per item; a failed commit fails every caller in it.
+ *
+ * A commit starts on the next turn of the event loop, not at once: with a synchronous driver
+ * (node:sqlite) a whole transaction runs without yielding, so requests parsed in the same turn
+ * would otherwise each get their own fsync. The wait is one turn, not a timer.
  */
 export function groupCommit<T, R>(
   write: (items: T[]) => Promise<R[]>,
@@ -14,7 +17,6 @@ export function groupCommit<T, R>(
   let writing = false;
 
   async function drain(): Promise<void> {
-    writing = true;
     while (queue.length > 0) {
       let count = 0;
       let taken = 0;
@@ -41,6 +43,13 @@ export function groupCommit<T, R>(
   return (items) =>
     new Promise<R[]>((resolve, reject) => {
       queue.push({ items, resolve, reject });
-      if (!writing) void drain();
+      if (!writing) {
+        writing = true;
+        nextTurn(() => void drain());
+      }
     });
 }
+
+// setImmediate runs after the I/O already waiting (Node, Bun, Deno); Workers only have setTimeout.
+const nextTurn: (run: () => void) => void =
+  typeof globalThis.setImmediate === 'function' ? (run) => setImmediate(run) : (run) => setTimeout(run, 0);

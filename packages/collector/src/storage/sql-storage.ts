@@ -12,13 +12,26 @@ export interface SqlStorageOptions {
   maxParameters: number;
   /** Whether a driver error means "the database cannot serve now" rather than a bug. */
   isUnavailable(error: unknown): boolean;
+  /**
+   * Stores events in one transaction, each (site, messageId) at most once (the events given are
+   * distinct), telling which were new. By default one multi-row INSERT … ON CONFLICT DO NOTHING
+   * RETURNING per chunk: few round trips to a database server. An embedded database may do better.
+   */
+  insertEvents?: InsertEvents;
+  /** Resolves once committed writes are on disk, where the commit itself does not ensure it. */
+  afterCommit?: () => Promise<void>;
+  /** Releases what the adapter holds beside the Kysely instance. */
+  onClose?: () => Promise<void>;
 }
 
 const eventColumns = 8;
 
 /** The Storage port on any database Kysely speaks: the adapters only open a connection and say how it fails. */
-export function createSqlStorage({ db, maxParameters, isUnavailable }: SqlStorageOptions): Storage {
-  const rowsPerStatement = Math.max(1, Math.floor(maxParameters / eventColumns));
+export type InsertEvents = (events: NewEvent[]) => Promise<boolean[]>;
+
+export function createSqlStorage(options: SqlStorageOptions): Storage {
+  const { db, isUnavailable, afterCommit, onClose } = options;
+  const insertEvents = options.insertEvents ?? multiRowInsert(db, options.maxParameters);
   let closed = false;
 
   // Every call goes through here, so a driver's "busy", "disk full" or "connection refused" reaches
@@ -39,27 +52,24 @@ export function createSqlStorage({ db, maxParameters, isUnavailable }: SqlStorag
     // are duplicates of it, so which copy is stored never depends on the database's row order.
     const first = new Map<string, number>();
     events.forEach((event, index) => {
-      const key = `${event.site}\u0000${event.messageId}`;
+      const key = eventKey(event.site, event.messageId);
       if (!first.has(key)) first.set(key, index);
     });
     const unique = [...first.values()];
-    await db.transaction().execute(async (trx) => {
-      for (let start = 0; start < unique.length; start += rowsPerStatement) {
-        const rows = unique.slice(start, start + rowsPerStatement).map((index) => toRow(events[index]!));
-        const stored = await trx
-          .insertInto('events')
-          .values(rows)
-          .onConflict((conflict) => conflict.columns(['site', 'message_id']).doNothing())
-          .returning(['site', 'message_id'])
-          .execute();
-        for (const row of stored) inserted[first.get(`${row.site}\u0000${row.message_id}`)!] = true;
-      }
-    });
+    const stored = await insertEvents(unique.map((index) => events[index]!));
+    unique.forEach((index, position) => (inserted[index] = stored[position]!));
     return inserted;
   });
 
   return {
-    appendEvents: (events) => guard(async () => ({ inserted: events.length === 0 ? [] : await commit(events) })),
+    appendEvents: (events) =>
+      guard(async () => {
+        if (events.length === 0) return { inserted: [] };
+        const inserted = await commit(events);
+        // Outside the group commit, so the next group's transaction runs while this one syncs.
+        await afterCommit?.();
+        return { inserted };
+      }),
 
     listEvents: (query: EventQuery) =>
       guard(async (): Promise<EventPage> => {
@@ -84,9 +94,31 @@ export function createSqlStorage({ db, maxParameters, isUnavailable }: SqlStorag
     async close() {
       if (closed) return;
       closed = true;
+      await onClose?.();
       await db.destroy();
     },
   };
+}
+
+const eventKey = (site: string, messageId: string) => `${site}\u0000${messageId}`;
+
+function multiRowInsert(db: Kysely<Database>, maxParameters: number): InsertEvents {
+  const rowsPerStatement = Math.max(1, Math.floor(maxParameters / eventColumns));
+  return (events) =>
+    db.transaction().execute(async (trx) => {
+      const inserted = new Array<boolean>(events.length).fill(false);
+      const position = new Map(events.map((event, index) => [eventKey(event.site, event.messageId), index]));
+      for (let start = 0; start < events.length; start += rowsPerStatement) {
+        const stored = await trx
+          .insertInto('events')
+          .values(events.slice(start, start + rowsPerStatement).map(toRow))
+          .onConflict((conflict) => conflict.columns(['site', 'message_id']).doNothing())
+          .returning(['site', 'message_id'])
+          .execute();
+        for (const row of stored) inserted[position.get(eventKey(row.site, row.message_id))!] = true;
+      }
+      return inserted;
+    });
 }
 
 function toRow(event: NewEvent) {

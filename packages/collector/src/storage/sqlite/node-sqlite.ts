@@ -42,9 +42,13 @@ const bindable = (parameters: ReadonlyArray<unknown>): SQLInputValue[] =>
 // READONLY, IOERR, CORRUPT, FULL, CANTOPEN, PROTOCOL, NOTADB.
 const unavailableCodes = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15, 26]);
 
+// The same for the fsync of the WAL (wal-sync.ts): the disk failed, filled up or went away.
+const unavailableFileCodes = new Set(['EIO', 'ENOSPC', 'EDQUOT', 'EROFS', 'ENOENT', 'EBADF']);
+
 export function isSqliteUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, errcode } = error as { code?: unknown; errcode?: unknown };
   if (code === 'ERR_INVALID_STATE') return true; // the connection was closed under us
+  if (typeof code === 'string' && unavailableFileCodes.has(code)) return true;
   return typeof errcode === 'number' && unavailableCodes.has(errcode & 0xff);
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { storageContract } from '../contract.ts';
+import { newEvent, storageContract } from '../contract.ts';
 import type { Storage } from '../port.ts';
 import { openSqliteStorage } from './index.ts';
 
@@ -21,7 +21,7 @@ async function open(path = join(folder, `contract-${++files}.db`)) {
 storageContract('SQLite file (node:sqlite)', { open: () => open(), reopen: (closed) => open(paths.get(closed)) });
 
 describe('SQLite file', () => {
-  it('runs in WAL mode with full sync and records its migrations', async () => {
+  it('runs in WAL mode and records its migrations', async () => {
     const path = join(folder, 'pragmas.db');
     const storage = await open(path);
     await storage.close();
@@ -29,6 +29,19 @@ describe('SQLite file', () => {
     expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     const applied = raw.prepare('SELECT name FROM journey_migrations ORDER BY name').all().map((row) => row.name);
     expect(applied).toEqual(['0001-events']);
+    raw.close();
+  });
+});
+
+describe('SQLite file, closing', () => {
+  it('checkpoints on close, leaving no WAL behind, with every event in the database file', async () => {
+    const path = join(folder, 'close.db');
+    const storage = await open(path);
+    await storage.appendEvents(Array.from({ length: 50 }, () => newEvent()));
+    await storage.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    const raw = new DatabaseSync(path, { readOnly: true });
+    expect(raw.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 50 });
     raw.close();
   });
 });
