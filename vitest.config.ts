@@ -6,7 +6,16 @@ export default defineConfig({
       { test: { name: 'protocol', include: ['packages/protocol/src/**/*.test.ts'] } },
       { test: { name: 'collector', include: ['packages/collector/src/**/*.test.ts'] } },
       // Cross-package tests start real processes, so they get more time per test.
-      { test: { name: 'e2e', include: ['tests/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/**/*.test.ts'],
+          // The e2e tests run what ships: the built bundle, built once per run.
+          globalSetup: ['tests/build.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
     ],
   },
 });

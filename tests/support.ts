@@ -21,9 +21,9 @@ export interface CollectorProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the collector as `npm start` does, as a real process on a free port. */
+/** Starts the collector as `npm start` does (the built bundle), as a real process on a free port. */
 export async function startCollector(env: Record<string, string>, args: string[] = []): Promise<CollectorProcess> {
-  const child = spawn(process.execPath, ['packages/collector/src/node/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'packages/collector/dist/node.mjs', ...args], {
     cwd: root,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
