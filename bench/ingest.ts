@@ -1,0 +1,190 @@
+/**
+ * Ingestion throughput, in one run side by side on this machine:
+ *   (a) Hono's hello world on @hono/node-server,
+ *   (b) POST /v1/batch with 1 event, (c) with 20 events — to the real collector process on its
+ *   default SQLite file (each commit fsynced before the answer), every request with new messageIds
+ *   so each is stored.
+ * Targets (issue #2): (b) ≥ 50 % of (a)'s requests/s; (c) ≥ 40,000 events/s durably committed;
+ * p99 ≤ 50 ms; peak RSS ≤ 200 MB. Writes the table to docs/BENCHMARKS.md.
+ *
+ *   node bench/ingest.ts            (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 by default)
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import autocannon from 'autocannon';
+import { machine, peakRssMb, writeSection } from './report.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
+
+async function start(args: string[], env: Record<string, string> = {}): Promise<Server> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((done, fail) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) done(match[1]!);
+    });
+    child.once('exit', () => fail(new Error(`${args.join(' ')} exited:\n${output}`)));
+  });
+  return { child, url };
+}
+
+async function stop(server: Server): Promise<void> {
+  const exited = new Promise((done) => server.child.once('exit', done));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+// A page view as the browser SDK sends it: the realistic size of what is stored.
+const pageEvent = (messageId: string) => ({
+  type: 'page',
+  messageId,
+  anonymousId: 'd9428888-122b-11e1-b85c-61cd3cbb3210',
+  originalTimestamp: new Date().toISOString(),
+  properties: { plan: 'team' },
+  context: {
+    page: { url: 'https://acme.com/pricing?utm_source=newsletter', path: '/pricing', referrer: 'https://www.google.com/', title: 'Pricing — Acme', search: '?utm_source=newsletter' },
+    campaign: { source: 'newsletter', medium: 'email', name: 'autumn' },
+    userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    locale: 'en-US',
+    timezone: 'Europe/Berlin',
+    screen: { width: 1440, height: 900, density: 2 },
+    library: { name: 'journey.js', version: '0.1.0' },
+  },
+});
+
+/**
+ * A UUIDv7: 48 bits of milliseconds, then random bits. Time-ordered ids land at the end of the
+ * collector's messageId index; random v4 ids (Segment's libraries) land anywhere in it, and cost
+ * a page write each once the index outgrows the cache. The table shows both.
+ */
+function uuidv7(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const now = Date.now();
+  for (let i = 0; i < 6; i++) bytes[i] = Math.floor(now / 2 ** (8 * (5 - i))) & 0xff;
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// Bodies come from a template with the messageIds spliced in: generating JSON per request would
+// make the load generator, which shares the machine, the bottleneck.
+function batchBody(events: number, messageId: () => string): () => string {
+  const marker = '@@MESSAGE_ID@@';
+  const template = JSON.stringify({ batch: Array.from({ length: events }, () => pageEvent(marker)), sentAt: new Date().toISOString() });
+  const parts = template.split(marker);
+  return () => {
+    let body = parts[0]!;
+    for (let i = 1; i < parts.length; i++) body += messageId() + parts[i];
+    return body;
+  };
+}
+
+interface Row {
+  name: string;
+  requests: number;
+  events?: number;
+  p99: number;
+  errors: number;
+  rssMb?: number | undefined;
+}
+
+async function load(url: string, body?: () => string, headers: Record<string, string> = {}): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      body
+        ? { method: 'POST', path: '/v1/batch', headers, setupRequest: (request) => ({ ...request, body: body() }) }
+        : { method: 'GET', path: '/' },
+    ],
+  });
+}
+
+const rows: Row[] = [];
+
+const hello = await start(['bench/hello.ts']);
+const baseline = await load(hello.url);
+rows.push({ name: '(a) Hono hello world', requests: baseline.requests.average, p99: baseline.latency.p99, errors: baseline.non2xx + baseline.errors, rssMb: peakRssMb(hello.child.pid!) });
+await stop(hello);
+
+const data = mkdtempSync(join(tmpdir(), 'journey-bench-'));
+const database = join(data, 'journey.db');
+const writeKey = 'wk_bench_0123456789';
+execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+// Exactly as `npm start` runs it.
+const collector = await start(['--enable-source-maps', '--max-semi-space-size=16', 'packages/collector/dist/node.mjs'], {
+  JOURNEY_DB: database,
+  JOURNEY_WRITE_KEYS: writeKey,
+  JOURNEY_SECRET_KEY: 'sk_bench_0123456789abcdef',
+  JOURNEY_RATE_LIMIT_IP: '0',
+  JOURNEY_RATE_LIMIT_WRITE_KEY: '0',
+});
+const headers = { Authorization: `Basic ${btoa(`${writeKey}:`)}`, 'Content-Type': 'text/plain' };
+let accepted = 0;
+const runs = [
+  { name: '(b) POST /v1/batch, 1 event', events: 1, messageId: uuidv7 },
+  { name: '(c) POST /v1/batch, 20 events', events: 20, messageId: uuidv7 },
+  { name: "(c') 20 events, random v4 messageIds", events: 20, messageId: () => crypto.randomUUID() },
+];
+for (const run of runs) {
+  const result = await load(collector.url, batchBody(run.events, run.messageId), headers);
+  accepted += result['2xx'] * run.events;
+  rows.push({
+    name: run.name,
+    requests: result.requests.average,
+    events: result.requests.average * run.events,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors,
+    rssMb: peakRssMb(collector.child.pid!),
+  });
+}
+await stop(collector);
+const stored = (new DatabaseSync(database, { readOnly: true }).prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+rmSync(data, { recursive: true, force: true });
+
+const [a, b, c] = rows as [Row, Row, Row, Row];
+const rssMb = Math.max(...rows.slice(1).map((row) => row.rssMb ?? 0));
+const checks = [
+  [`(b) ≥ 50 % of (a)'s requests/s`, `${Math.round((100 * b.requests) / a.requests)} %`, b.requests >= a.requests / 2],
+  ['(c) ≥ 40,000 events/s committed', `${Math.round(c.events!).toLocaleString('en')} events/s`, c.events! >= 40_000],
+  ['p99 ≤ 50 ms', `${Math.max(b.p99, c.p99)} ms`, Math.max(b.p99, c.p99) <= 50],
+  ['peak RSS ≤ 200 MB', `${rssMb} MB`, rssMb <= 200],
+  ['every acknowledged event stored', `${stored.toLocaleString('en')} stored ≥ ${accepted.toLocaleString('en')} acknowledged`, stored >= accepted],
+] as const;
+
+const table = [
+  '| run | requests/s | events/s | p99 latency | errors | peak RSS |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ...rows.map(
+    (row) =>
+      `| ${row.name} | ${Math.round(row.requests).toLocaleString('en')} | ${row.events === undefined ? '—' : Math.round(row.events).toLocaleString('en')} | ${row.p99} ms | ${row.errors} | ${row.rssMb ?? '?'} MB |`,
+  ),
+].join('\n');
+const verdicts = ['| target | measured | met |', '| --- | --- | --- |', ...checks.map(([target, value, met]) => `| ${target} | ${value} | ${met ? 'yes' : '**no**'} |`)].join('\n');
+
+const markdown = `## Ingestion (\`npm run bench\`)
+
+Machine: ${machine()}. autocannon, ${connections} connections, ${seconds} s per run, on the same machine as the server
+(so the load generator takes CPU from it). The collector runs as \`npm start\` does (the built bundle, SQLite
+file, WAL, every commit fsynced before the answer), on one growing database across the runs. Every
+request carries new messageIds: UUIDv7 (time-ordered) in (b) and (c), random v4 in (c').
+
+${table}
+
+${verdicts}`;
+console.log(markdown);
+writeSection('ingest', markdown);
