@@ -31,7 +31,16 @@ export function createCollector(options: CollectorOptions): Hono {
   const log = options.log ?? ((message, error) => console.error(message, error));
 
   const app = new Hono();
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use(
+    '*',
+    secureHeaders({
+      // Any site may load journey.js and read the ingestion answers (CORS decides who may send).
+      crossOriginResourcePolicy: 'cross-origin',
+      // Hono's default, no-referrer, would hide from the SDK which page a visitor came from on
+      // sites the collector serves; this is the browsers' own default.
+      referrerPolicy: 'strict-origin-when-cross-origin',
+    }),
+  );
 
   app.route('/v1', ingestRoutes({ config, storage, clientIp: options.clientIp ?? (() => undefined), now }));
   app.route('/v1/events', eventRoutes(config, storage));

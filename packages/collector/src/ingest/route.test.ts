@@ -240,7 +240,11 @@ describe('limits and availability', () => {
 
   it('reports health, and its absence when storage is down', async () => {
     const { app, storage } = await testCollector();
-    expect(await (await app.request('/health')).json()).toEqual({ status: 'ok' });
+    const health = await app.request('/health');
+    expect(await health.json()).toEqual({ status: 'ok' });
+    // Secure headers, but a referrer policy that keeps the journey's referrers visible.
+    expect(health.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(health.headers.get('Referrer-Policy')).toBe('strict-origin-when-cross-origin');
     await storage.close();
     expect((await app.request('/health')).status).toBe(503);
   });
