@@ -81,6 +81,10 @@ export const context = z
     screen: screenContext.optional(),
     library: libraryContext.optional(),
     groupId: identifier.optional(),
+    /** The browser's visit: rotates after 30 minutes idle or when the campaign changes. */
+    sessionId: z.string().max(limits.identifier).optional(),
+    /** Events this client had to drop from its full queue before this one: loss made visible. */
+    dropped: z.number().int().min(0).optional(),
     ip: z.string().max(64).optional(),
     traits: jsonObject.optional(),
   })

@@ -36,6 +36,8 @@ describe('event', () => {
         screen: { width: 1440, height: 900, density: 2 },
         library: { name: 'journey.js', version: '0.1.0' },
         groupId: 'acme',
+        sessionId: '0193a5c8-7d2e-7c1a-9f3b-2d4e6a8c0b1d',
+        dropped: 3,
         app: { name: 'free-form context passes through' },
       },
     };

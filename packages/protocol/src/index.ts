@@ -1,6 +1,7 @@
 export { limits } from './limits.ts';
 export { jsonIssues, jsonObject, jsonValue, type JsonIssue, type JsonObject, type JsonValue } from './json.ts';
-export { identifier, isPlaceholderId, placeholderIds } from './identifier.ts';
+export { identifier } from './identifier.ts';
+export { isPlaceholderId, placeholderId } from './placeholders.ts';
 export {
   campaignContext,
   clickIdNames,
