@@ -5,6 +5,15 @@ export default defineConfig({
     projects: [
       { test: { name: 'protocol', include: ['packages/protocol/src/**/*.test.ts'] } },
       { test: { name: 'collector', include: ['packages/collector/src/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'sdk',
+          include: ['packages/sdk/src/**/*.test.ts', 'packages/sdk/test/**/*.test.ts'],
+          environment: 'happy-dom',
+          environmentOptions: { happyDOM: { url: 'https://www.acme.test/' } },
+          setupFiles: ['packages/sdk/test/setup.ts'],
+        },
+      },
       // Cross-package tests start real processes, so they get more time per test.
       {
         test: {

@@ -1,0 +1,199 @@
+import type { IngestResult, JourneyEvent } from '@journey/protocol';
+import type { Store } from './store.ts';
+import { load, save } from './storage.ts';
+
+/** One POST: resolves with what the collector answered, rejects when the network failed. */
+export type Transport = (url: string, body: string) => Promise<{ status: number; retryAfter?: number; result?: IngestResult }>;
+
+/** How the queue sends; JourneyOptions documents each and its default. */
+export interface DeliveryOptions {
+  writeKey: string;
+  flushAt?: number;
+  flushInterval?: number;
+  batchEvents?: number;
+  batchBytes?: number;
+  maxQueue?: number;
+  maxQueueBytes?: number;
+  maxBackoff?: number;
+}
+
+export interface Delivery {
+  /** Stores the event durably, then schedules its sending. */
+  enqueue(event: JourneyEvent): Promise<void>;
+  /** Sends everything queued now, ignoring any backoff; resolves when done or failed, never rejects. */
+  flush(): Promise<void>;
+  /** The page is going away: send what it holds with sendBeacon; it stays queued until confirmed. */
+  beacon(): void;
+  /** Forgets every queued event (opt-out). */
+  clear(): Promise<void>;
+}
+
+const droppedKey = 'journey.dropped';
+const lockKey = 'journey.lock';
+
+/**
+ * The batcher. Every event is in the store before anything is sent, and leaves it only after a
+ * 2xx: a crash, a reload or a closed tab can cause a re-send, never a loss, and the collector's
+ * messageId dedupe turns re-sends into exactly-once counts.
+ */
+export function createDelivery(
+  url: string,
+  options: DeliveryOptions,
+  store: Store,
+  transport: Transport,
+  log: (message: string, detail?: unknown) => void,
+): Delivery {
+  const flushAt = options.flushAt ?? 10;
+  const flushInterval = options.flushInterval ?? 1000;
+  // Events this page knows are not yet confirmed: what a closing page can still beacon, since
+  // IndexedDB cannot be read synchronously.
+  const unconfirmed = new Map<string, JourneyEvent>();
+  let waiting = 0;
+  let attempt = 0;
+  let notBefore = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let due = Infinity;
+  let running: Promise<void> | undefined;
+  // Writes in call order; a flush waits for those already asked for.
+  let writes: Promise<unknown> = Promise.resolve();
+
+  const schedule = (delay: number) => {
+    const at = Math.max(Date.now() + delay, notBefore);
+    // Sooner than planned, or the plan predates a backoff that now forbids it.
+    if (at < due || due < notBefore) {
+      clearTimeout(timer);
+      due = at;
+      timer = setTimeout(() => {
+        due = Infinity;
+        void run();
+      }, at - Date.now());
+    }
+  };
+
+  // Never rejects: a failing store is logged, and the next enqueue or trigger tries again.
+  const run = (asked?: boolean): Promise<void> =>
+    (running ??= exclusive(drain, asked)
+      .catch((error) => log('flush failed', error))
+      .finally(() => (running = undefined)));
+
+  const forget = async (keys: string[]) => {
+    await store.remove(keys);
+    keys.forEach((key) => unconfirmed.delete(key));
+  };
+
+  /** The wire body for a batch: text/plain JSON with the write key in it, so no CORS preflight. */
+  const body = (batch: JourneyEvent[]) => JSON.stringify({ batch, sentAt: new Date().toISOString(), writeKey: options.writeKey });
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      const events = await trim(await store.all());
+      waiting = events.length;
+      if (!waiting) return;
+      const batch = take(events);
+      // Loss made visible: the count of events dropped from a full queue rides on the next batch.
+      const dropped = load<number>(droppedKey);
+      let answer: Awaited<ReturnType<Transport>> | undefined;
+      try {
+        answer = await transport(url, body(dropped ? [{ ...batch[0]!, context: { ...batch[0]!.context, dropped } }, ...batch.slice(1)] : batch));
+      } catch (error) {
+        log('send failed', error);
+      }
+      const status = answer?.status ?? 0;
+      // Network failure, rate limit, server trouble, or a key or origin not (yet) allowed: retry.
+      if (status > 499 || [0, 401, 403, 408, 429].includes(status)) {
+        notBefore = Date.now() + Math.max(backoff(++attempt, options.maxBackoff ?? 300_000), (answer?.retryAfter ?? 0) * 1000);
+        return schedule(0);
+      }
+      // A 2xx, or a 4xx that no retry can change: these events are done either way.
+      if (status > 299) log(`batch refused (${status}), dropped`, batch);
+      answer?.result?.rejected.forEach((rejected) => log('event rejected', rejected));
+      if (dropped) save(droppedKey, (load<number>(droppedKey) ?? 0) - dropped || undefined);
+      await forget(batch.map((event) => event.messageId));
+      attempt = notBefore = 0;
+    }
+  }
+
+  /** Enforces the queue's caps, oldest first, and counts what it drops so the loss is visible. */
+  async function trim(entries: Array<[string, JourneyEvent]>): Promise<JourneyEvent[]> {
+    let keep = entries.length;
+    for (let bytes = 0; keep && entries.length - keep < (options.maxQueue ?? 1000); keep--) {
+      bytes += JSON.stringify(entries[keep - 1]![1]).length;
+      if (bytes > (options.maxQueueBytes ?? 1e6)) break;
+    }
+    if (keep) {
+      await forget(entries.slice(0, keep).map(([key]) => key));
+      save(droppedKey, (load<number>(droppedKey) ?? 0) + keep);
+      log(`queue full, dropped ${keep} oldest`);
+    }
+    return entries.slice(keep).map(([, event]) => event);
+  }
+
+  /** As many events as fit one request: up to batchEvents, and batchBytes unless it is one event. */
+  function take(events: JourneyEvent[]): JourneyEvent[] {
+    let count = 0;
+    for (let bytes = 0; count < events.length && count < (options.batchEvents ?? 100); count++) {
+      bytes += JSON.stringify(events[count]).length + 1;
+      if (count && bytes > (options.batchBytes ?? 60_000)) break;
+    }
+    return events.slice(0, count);
+  }
+
+  /**
+   * One tab flushes at a time (Web Locks; else a lease in localStorage). A tab that finds the
+   * lock taken tries again later, in case the holder finished before this tab's events landed.
+   * A flush the page asked for waits for the lock instead (or, with only the lease, goes ahead:
+   * at worst both tabs send, and the collector keeps one copy).
+   */
+  function exclusive(work: () => Promise<void>, asked?: boolean): Promise<void> {
+    const retryLater = () => schedule(flushInterval);
+    if (navigator.locks) {
+      return navigator.locks.request('journey.flush', { ifAvailable: !asked }, (lock) => (lock ? work() : retryLater()));
+    }
+    const now = Date.now();
+    if (!asked && (load<number>(lockKey) ?? 0) > now) return Promise.resolve(retryLater());
+    save(lockKey, now + 30_000);
+    return work().finally(() => save(lockKey, undefined));
+  }
+
+  return {
+    async enqueue(event) {
+      unconfirmed.set(event.messageId, event);
+      const write = writes.then(() => store.put(event.messageId, event));
+      writes = write.catch(() => {}); // one failed write must not stop the next
+      await write;
+      schedule(++waiting < flushAt ? flushInterval : 0);
+    },
+    async flush() {
+      notBefore = 0;
+      await writes;
+      await running; // a run already under way may have read the queue before these writes
+      return run(true);
+    },
+    beacon() {
+      for (let events = [...unconfirmed.values()], batch; (batch = take(events)).length; events = events.slice(batch.length)) {
+        const text = body(batch);
+        if (!navigator.sendBeacon?.(url, new Blob([text], { type: 'text/plain' }))) transport(url, text).catch(() => {});
+      }
+    },
+    async clear() {
+      save(droppedKey, undefined);
+      await forget((await store.all()).map(([key]) => key));
+    },
+  };
+}
+
+/** Exponential with "equal jitter": 1 s, 2 s, 4 s… up to the cap, each between half and all of it. */
+export const backoff = (attempt: number, cap: number): number => {
+  const ceiling = Math.min(cap, 1000 * 2 ** attempt);
+  return ceiling / 2 + (Math.random() * ceiling) / 2;
+};
+
+/** fetch, as a simple CORS request: text/plain, no credentials, never a preflight. */
+export const fetchTransport: Transport = async (url, body) => {
+  const response = await fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'Content-Type': 'text/plain' } });
+  return {
+    status: response.status,
+    retryAfter: Number(response.headers.get('Retry-After')),
+    result: response.ok ? await response.json().catch(() => undefined) : undefined,
+  };
+};
