@@ -1,21 +1,22 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { createCollector } from '../app.ts';
 import { openSqliteStorage } from '../storage/sqlite/index.ts';
 import type { ScriptSource } from '../script/route.ts';
 import { settingsFromEnv, type NodeEnv } from './env.ts';
 import { loadOrCreateKeys } from './keys.ts';
+import { staticSite } from './site.ts';
 
 export interface NodeCollectorOptions {
   env: NodeEnv;
   /** A folder of static files served at / (npm start serves the demo site). */
   site?: string | undefined;
-  /** The SDK's script-tag build on disk. */
+  /** The SDK's script-tag build on disk (default: @journey/sdk's dist/journey.js). */
   scriptFile?: string | undefined;
   print?: (line: string) => void;
 }
@@ -40,9 +41,9 @@ export async function startNodeCollector(options: NodeCollectorOptions): Promise
     storage,
     config: { ...settings.collector, writeKeys: keys.writeKeys, secretKey: keys.secretKey },
     clientIp: (c) => getConnInfo(c).remote.address,
-    script: options.scriptFile ? fileSource(options.scriptFile) : () => null,
+    script: fileSource(options.scriptFile ?? sdkBuild()),
   });
-  if (options.site) app.use('/*', serveStatic({ root: options.site }));
+  if (options.site) app.use('/*', staticSite(options.site, keys.writeKeys[0]!.key));
 
   const server = await new Promise<ReturnType<typeof serve>>((ready) => {
     const started = serve({ fetch: app.fetch, port: settings.port }, () => ready(started));
@@ -85,6 +86,15 @@ export async function startNodeCollector(options: NodeCollectorOptions): Promise
         });
       })),
   };
+}
+
+/** Where the SDK package's script-tag build is, wherever the workspace or node_modules put it. */
+function sdkBuild(): string {
+  try {
+    return fileURLToPath(import.meta.resolve('@journey/sdk/journey.js'));
+  } catch {
+    return ''; // not installed: /journey.js answers that the build is missing
+  }
 }
 
 /** Reads the script once and keeps it: it changes only with a new build, which means a restart. */
