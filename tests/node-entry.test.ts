@@ -40,8 +40,18 @@ describe('npm start (the Node entry)', () => {
 
     const home = await fetch(`${collector.url}/`);
     expect(home.status).toBe(200);
-    expect(await home.text()).toContain('Acme Pipeline');
-    expect((await fetch(`${collector.url}/signup.html`)).status).toBe(200);
+    const html = await home.text();
+    expect(html).toContain('Acme Pipeline');
+    // The page's script tag carries this collector's write key, and the SDK is served.
+    expect(html).toContain(`<script async src="/journey.js" data-write-key="${writeKey}"></script>`);
+    const script = await fetch(`${collector.url}/journey.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toContain('journey.js');
+    // Clean URLs, and the single-page app's views all served by its page.
+    expect(await (await fetch(`${collector.url}/pricing`)).text()).toContain('<h1>Pricing</h1>');
+    expect(await (await fetch(`${collector.url}/app/settings`)).text()).toContain('single-page app');
+    expect((await fetch(`${collector.url}/nothing-here`)).status).toBe(404);
+    expect((await fetch(`${collector.url}/../package.json`)).status).toBe(404);
 
     const sent = await fetch(`${collector.url}/v1/track`, {
       method: 'POST',
