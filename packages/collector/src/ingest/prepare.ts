@@ -3,6 +3,7 @@ import type { NewEvent } from '../storage/port.ts';
 import { toIssues } from '../http/errors.ts';
 import { anonymizeIp, normalizeIp } from './ip.ts';
 import { eventTime } from './timestamp.ts';
+import { factsOf } from '../identity/facts.ts';
 import { parseUserAgent, type ClientInfo } from './user-agent.ts';
 
 /** What ingestion knows about the request the events came in. */
@@ -78,6 +79,8 @@ function toRow(event: JourneyEvent, arrival: Arrival): NewEvent {
     type: event.type,
     anonymousId: event.anonymousId ?? null,
     userId: event.userId ?? null,
+    groupId: (event.type === 'group' ? event.groupId : event.context?.groupId) ?? null,
+    facts: factsOf(event),
     timestamp: time,
     receivedAt: arrival.receivedAt,
     payload: JSON.stringify(payload),

@@ -6,6 +6,8 @@ export interface ContractSubject {
   open(): Promise<Storage>;
   /** The same database again after `close()`: omitted where a database cannot be reopened. */
   reopen?(closed: Storage): Promise<Storage>;
+  /** Every row of every table as text, to prove an erasure left nothing behind. */
+  dump?(storage: Storage): Promise<string>;
 }
 
 let counter = 0;
@@ -19,6 +21,7 @@ export function newEvent(overrides: Partial<NewEvent> = {}): NewEvent {
     type: 'track',
     anonymousId: 'anon-1',
     userId: null,
+    groupId: null,
     timestamp: Date.UTC(2026, 0, 1) + counter,
     receivedAt: Date.UTC(2026, 0, 1) + counter,
     payload: JSON.stringify({ messageId, note: 'ünïcödé ✓ 認知' }),

@@ -1,4 +1,7 @@
 import type { EventType } from '@journey/protocol';
+import type { IdentityFacts } from '../identity/facts.ts';
+import type { StrongIdentifier } from '../identity/identifiers.ts';
+import type { AccountRecord, ErasureCounts, PersonRecord, PersonSummary } from '../identity/records.ts';
 
 /** An accepted event ready to store: the columns the queries filter on, plus the event as JSON. */
 export interface NewEvent {
@@ -8,6 +11,10 @@ export interface NewEvent {
   type: EventType;
   anonymousId: string | null;
   userId: string | null;
+  /** The account the event names: a group's groupId, or context.groupId. */
+  groupId: string | null;
+  /** What the event says about who is who; recorded in the same transaction as the event. */
+  facts?: IdentityFacts;
   /** Corrected event time, ms since the epoch. */
   timestamp: number;
   /** Arrival at the collector, ms since the epoch. */
@@ -40,11 +47,48 @@ export interface EventPage {
   next: number | null;
 }
 
+/** Where a timeline page resumes: after this event (corrected time, then arrival). */
+export interface TimelineCursor {
+  at: number;
+  seq: number;
+}
+
+export interface TimelinePage {
+  events: StoredEvent[];
+  next: TimelineCursor | null;
+}
+
+export interface IdentityOptions {
+  /** A work-email domain no account claims is an account of its own. */
+  autoAccounts: boolean;
+}
+
+/**
+ * The identity graph: people (anonymous devices, user ids and emails stitched together) and
+ * accounts. `ref` is whatever names them: a person id, userId, email or anonymousId; an account
+ * id or domain. Methods resolve to null when nothing matches.
+ */
+export interface IdentityStore {
+  findPerson(site: string, ref: string, options: IdentityOptions): Promise<PersonRecord | null>;
+  /** A person's stitched timeline across devices, in corrected-time order. */
+  personEvents(site: string, ref: string, page: { after?: TimelineCursor; limit: number }): Promise<TimelinePage | null>;
+  findAccount(site: string, ref: string, options: IdentityOptions): Promise<AccountRecord | null>;
+  accountPeople(site: string, ref: string, options: IdentityOptions): Promise<PersonSummary[] | null>;
+  accountEvents(site: string, ref: string, page: { after?: TimelineCursor; limit: number }, options: IdentityOptions): Promise<TimelinePage | null>;
+  /** Splits these identifiers off the person; resolves with both people's ids. */
+  splitPerson(site: string, ref: string, identifiers: StrongIdentifier[]): Promise<{ kept: string; split: string } | null>;
+  /** Merges `other` into `into`; resolves with the merged person's id. */
+  mergePeople(site: string, into: string, other: string): Promise<string | null>;
+  mergeAccounts(site: string, into: string, other: string): Promise<string | null>;
+  /** Erases the person: events, identifiers, traits and links. Resolves with what was removed. */
+  erasePerson(site: string, ref: string): Promise<ErasureCounts | null>;
+}
+
 /**
  * The one port every database adapter implements (SQLite, D1, PostgreSQL). The contract suite in
  * `contract.ts` is its specification: an adapter is done when it passes.
  */
-export interface Storage {
+export interface Storage extends IdentityStore {
   /**
    * Stores events whose (site, messageId) is new and skips the rest. Resolves only once the stored
    * ones are durably committed, with `inserted[i]` telling whether `events[i]` was stored.
@@ -57,6 +101,9 @@ export interface Storage {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The request contradicts the graph (a split that leaves nobody behind, a merge loop): a 409. */
+export class IdentityConflictError extends Error {}
 
 /** The database cannot serve now (closed, locked, disk full, unreachable): clients should retry. */
 export class StorageUnavailableError extends Error {

@@ -1,9 +1,26 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import { groupCommit } from './group-commit.ts';
-import { StorageUnavailableError, type EventPage, type EventQuery, type NewEvent, type Storage } from './port.ts';
+import {
+  StorageUnavailableError,
+  type EventPage,
+  type EventQuery,
+  type NewEvent,
+  type Storage,
+  type TimelineCursor,
+  type TimelinePage,
+} from './port.ts';
+import { applyFacts, type EventFacts } from './identity/apply.ts';
+import { createFactFilter } from './identity/recent.ts';
+import { accountEvents, accountPeople, accountRecord, personRecord, personTimeline, resolveAccount, resolvePerson } from './identity/read.ts';
+import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity/admin.ts';
+import type { ScopedEvent } from './identity/scope.ts';
+import { personId } from '../identity/resolve.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/** Stores distinct events inside the caller's transaction and tells which were new. */
+export type InsertEvents = (trx: Kysely<Database>, events: NewEvent[]) => Promise<boolean[]>;
 
 export interface SqlStorageOptions {
   db: Kysely<Database>;
@@ -13,25 +30,25 @@ export interface SqlStorageOptions {
   /** Whether a driver error means "the database cannot serve now" rather than a bug. */
   isUnavailable(error: unknown): boolean;
   /**
-   * Stores events in one transaction, each (site, messageId) at most once (the events given are
-   * distinct), telling which were new. By default one multi-row INSERT … ON CONFLICT DO NOTHING
-   * RETURNING per chunk: few round trips to a database server. An embedded database may do better.
+   * How events are inserted. By default one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING
+   * per chunk: few round trips to a database server. An embedded database may do better.
    */
   insertEvents?: InsertEvents;
   /** Resolves once committed writes are on disk, where the commit itself does not ensure it. */
   afterCommit?: () => Promise<void>;
   /** Releases what the adapter holds beside the Kysely instance. */
   onClose?: () => Promise<void>;
+  now?: () => number;
 }
 
-const eventColumns = 8;
+const eventColumns = 9;
 
 /** The Storage port on any database Kysely speaks: the adapters only open a connection and say how it fails. */
-export type InsertEvents = (events: NewEvent[]) => Promise<boolean[]>;
-
 export function createSqlStorage(options: SqlStorageOptions): Storage {
   const { db, isUnavailable, afterCommit, onClose } = options;
-  const insertEvents = options.insertEvents ?? multiRowInsert(db, options.maxParameters);
+  const now = options.now ?? Date.now;
+  const insertEvents = options.insertEvents ?? multiRowInsert(options.maxParameters);
+  const recentFacts = createFactFilter();
   let closed = false;
 
   // Every call goes through here, so a driver's "busy", "disk full" or "connection refused" reaches
@@ -46,26 +63,60 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     }
   }
 
-  const commit = groupCommit(async (events: NewEvent[]): Promise<boolean[]> => {
-    const inserted = new Array<boolean>(events.length).fill(false);
-    // The first event with a (site, messageId) goes to the database; later ones in the same group
-    // are duplicates of it, so which copy is stored never depends on the database's row order.
-    const first = new Map<string, number>();
-    events.forEach((event, index) => {
-      const key = eventKey(event.site, event.messageId);
-      if (!first.has(key)) first.set(key, index);
+  // Writes that change the graph run one at a time with event writes: the graph is derived
+  // from everything committed before, never from a concurrent half.
+  const commit = groupCommit(async (work: Array<NewEvent | ((trx: Kysely<Database>) => Promise<unknown>)>): Promise<unknown[]> => {
+    const events = work.filter((item): item is NewEvent => typeof item !== 'function');
+    const results = new Array<unknown>(work.length);
+    let remember = () => {};
+    await db.transaction().execute(async (trx) => {
+      // The first event with a (site, messageId) goes to the database; later ones in the same group
+      // are duplicates of it, so which copy is stored never depends on the database's row order.
+      const first = new Map<string, number>();
+      events.forEach((event, index) => {
+        const key = eventKey(event.site, event.messageId);
+        if (!first.has(key)) first.set(key, index);
+      });
+      const unique = [...first.values()];
+      const stored = await insertEvents(trx, unique.map((index) => events[index]!));
+      const inserted = new Set(unique.filter((_, position) => stored[position]));
+      const facts: EventFacts[] = [...inserted]
+        .map((index) => events[index]!)
+        .filter((event) => event.facts)
+        .map((event) => ({ site: event.site, messageId: event.messageId, at: event.timestamp, facts: event.facts! }));
+      if (facts.length) {
+        const filtered = recentFacts.filter(facts);
+        remember = filtered.remember;
+        await applyFacts(trx, filtered.batch);
+      }
+      let eventIndex = 0;
+      for (const [index, item] of work.entries()) {
+        if (typeof item === 'function') results[index] = await item(trx);
+        else results[index] = inserted.has(eventIndex++);
+      }
     });
-    const unique = [...first.values()];
-    const stored = await insertEvents(unique.map((index) => events[index]!));
-    unique.forEach((index, position) => (inserted[index] = stored[position]!));
-    return inserted;
+    remember();
+    return results;
   });
+
+  const writeGraph = <T>(change: (trx: Kysely<Database>) => Promise<T>) =>
+    guard(async () => {
+      const [result] = await commit([change as (trx: Kysely<Database>) => Promise<unknown>]);
+      await afterCommit?.();
+      return result as T;
+    });
+
+  const page = (rows: ScopedEvent[], limit: number): TimelinePage => {
+    const events = rows.slice(0, limit);
+    const last = events.at(-1);
+    return { events, next: rows.length > limit && last ? { at: last.timestamp, seq: last.seq } : null };
+  };
 
   return {
     appendEvents: (events) =>
       guard(async () => {
         if (events.length === 0) return { inserted: [] };
-        const inserted = await commit(events);
+        const inserted = (await commit(events)) as boolean[];
         // Outside the group commit, so the next group's transaction runs while this one syncs.
         await afterCommit?.();
         return { inserted };
@@ -86,6 +137,75 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         return { events, next: rows.length > query.limit ? events.at(-1)!.seq : null };
       }),
 
+    findPerson: (site, ref, options) =>
+      guard(async () => {
+        const id = await resolvePerson(db, site, ref);
+        return id === null ? null : personRecord(db, site, id, options);
+      }),
+
+    personEvents: (site, ref, { after, limit }) =>
+      guard(async () => {
+        const id = await resolvePerson(db, site, ref);
+        if (id === null) return null;
+        return page(await personTimeline(db, site, id, { ...(after && { after }), limit: limit + 1 }), limit);
+      }),
+
+    findAccount: (site, ref, options) =>
+      guard(async () => {
+        const account = await resolveAccount(db, site, ref, options);
+        return account && accountRecord(db, site, account, options);
+      }),
+
+    accountPeople: (site, ref, options) =>
+      guard(async () => {
+        const account = await resolveAccount(db, site, ref, options);
+        return account && accountPeople(db, site, account, options);
+      }),
+
+    accountEvents: (site, ref, { after, limit }, options) =>
+      guard(async () => {
+        const account = await resolveAccount(db, site, ref, options);
+        if (!account) return null;
+        return page(await accountEvents(db, site, account, { ...(after && { after }), limit: limit + 1 }, options), limit);
+      }),
+
+    splitPerson: (site, ref, identifiers) =>
+      writeGraph(async (trx) => {
+        const id = await resolvePerson(trx, site, ref);
+        if (id === null) return null;
+        await splitPerson(trx, site, id, identifiers, now(), `split:${crypto.randomUUID()}`);
+        const split = await resolvePerson(trx, site, identifiers[0]!.value);
+        const kept = (await resolvePerson(trx, site, id)) ?? id;
+        recentFacts.clear();
+        return { kept, split: split ?? personId(site, identifiers[0]!) };
+      }),
+
+    mergePeople: (site, into, other) =>
+      writeGraph(async (trx) => {
+        const [target, source] = await Promise.all([resolvePerson(trx, site, into), resolvePerson(trx, site, other)]);
+        if (target === null || source === null) return null;
+        await mergePeople(trx, site, target, source, now(), `merge:${crypto.randomUUID()}`);
+        return resolvePerson(trx, site, target);
+      }),
+
+    mergeAccounts: (site, into, other) =>
+      writeGraph(async (trx) => {
+        const options = { autoAccounts: false };
+        const [target, source] = await Promise.all([resolveAccount(trx, site, into, options), resolveAccount(trx, site, other, options)]);
+        if (!target || !source) return null;
+        await mergeAccounts(trx, site, target.id, source.id);
+        return target.id;
+      }),
+
+    erasePerson: (site, ref) =>
+      writeGraph(async (trx) => {
+        const id = await resolvePerson(trx, site, ref);
+        if (id === null) return null;
+        const counts = await erasePerson(trx, site, id);
+        recentFacts.clear();
+        return counts;
+      }),
+
     ping: () =>
       guard(async () => {
         await sql`select 1`.execute(db);
@@ -102,34 +222,34 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
 
 const eventKey = (site: string, messageId: string) => `${site}\u0000${messageId}`;
 
-function multiRowInsert(db: Kysely<Database>, maxParameters: number): InsertEvents {
+function multiRowInsert(maxParameters: number): InsertEvents {
   const rowsPerStatement = Math.max(1, Math.floor(maxParameters / eventColumns));
-  return (events) =>
-    db.transaction().execute(async (trx) => {
-      const inserted = new Array<boolean>(events.length).fill(false);
-      const position = new Map(events.map((event, index) => [eventKey(event.site, event.messageId), index]));
-      for (let start = 0; start < events.length; start += rowsPerStatement) {
-        const stored = await trx
-          .insertInto('events')
-          .values(events.slice(start, start + rowsPerStatement).map(toRow))
-          .onConflict((conflict) => conflict.columns(['site', 'message_id']).doNothing())
-          .returning(['site', 'message_id'])
-          .execute();
-        for (const row of stored) inserted[position.get(eventKey(row.site, row.message_id))!] = true;
-      }
-      return inserted;
-    });
-}
-
-function toRow(event: NewEvent) {
-  return {
-    site: event.site,
-    message_id: event.messageId,
-    type: event.type,
-    anonymous_id: event.anonymousId,
-    user_id: event.userId,
-    timestamp: event.timestamp,
-    received_at: event.receivedAt,
-    payload: event.payload,
+  return async (trx, events) => {
+    const inserted = new Array<boolean>(events.length).fill(false);
+    const position = new Map(events.map((event, index) => [eventKey(event.site, event.messageId), index]));
+    for (let start = 0; start < events.length; start += rowsPerStatement) {
+      const stored = await trx
+        .insertInto('events')
+        .values(events.slice(start, start + rowsPerStatement).map(toRow))
+        .onConflict((conflict) => conflict.columns(['site', 'message_id']).doNothing())
+        .returning(['site', 'message_id'])
+        .execute();
+      for (const row of stored) inserted[position.get(eventKey(row.site, row.message_id))!] = true;
+    }
+    return inserted;
   };
 }
+
+export const toRow = (event: NewEvent) => ({
+  site: event.site,
+  message_id: event.messageId,
+  type: event.type,
+  anonymous_id: event.anonymousId,
+  user_id: event.userId,
+  group_id: event.groupId,
+  timestamp: event.timestamp,
+  received_at: event.receivedAt,
+  payload: event.payload,
+});
+
+export type { TimelineCursor };

@@ -45,8 +45,11 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     dialect: 'sqlite',
     maxParameters: 32_766,
     isUnavailable: isSqliteUnavailable,
-    insertEvents: preparedInsert(database, checkpoints.afterCommit),
-    afterCommit: wal.durable,
+    insertEvents: preparedInsert(database),
+    afterCommit: () => {
+      checkpoints.afterCommit();
+      return wal.durable();
+    },
     onClose: async () => {
       await checkpoints.close();
       await wal.close();
@@ -56,28 +59,18 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
 
 /**
  * In-process, a prepared one-row INSERT run per event beats one multi-row statement: nothing to
- * build or compile per group, and `changes` says whether each event was new. The transaction
- * runs synchronously, so nothing else on this connection can interleave with it.
+ * build or compile per group, and `changes` says whether each event was new. It runs on the same
+ * connection as Kysely, inside the transaction the storage opened.
  */
-function preparedInsert(database: DatabaseSync, committed: () => void): InsertEvents {
+function preparedInsert(database: DatabaseSync): InsertEvents {
   const insert = database.prepare(
-    `INSERT INTO events (site, message_id, type, anonymous_id, user_id, timestamp, received_at, payload)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, message_id) DO NOTHING`,
+    `INSERT INTO events (site, message_id, type, anonymous_id, user_id, group_id, timestamp, received_at, payload)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, message_id) DO NOTHING`,
   );
-  return async (events) => {
-    database.exec('BEGIN IMMEDIATE');
-    try {
-      const inserted = events.map(
-        (event) =>
-          insert.run(event.site, event.messageId, event.type, event.anonymousId, event.userId, event.timestamp, event.receivedAt, event.payload)
-            .changes === 1,
-      );
-      database.exec('COMMIT');
-      committed();
-      return inserted;
-    } catch (error) {
-      if (database.isTransaction) database.exec('ROLLBACK');
-      throw error;
-    }
-  };
+  return async (_trx, events) =>
+    events.map(
+      (event) =>
+        insert.run(event.site, event.messageId, event.type, event.anonymousId, event.userId, event.groupId, event.timestamp, event.receivedAt, event.payload)
+          .changes === 1,
+    );
 }

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newEvent, storageContract } from '../contract.ts';
+import { identityContract } from '../identity-contract.ts';
 import type { Storage } from '../port.ts';
 import { openSqliteStorage } from './index.ts';
+import { migrations } from '../migrations.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'journey-sqlite-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -18,7 +20,18 @@ async function open(path = join(folder, `contract-${++files}.db`)) {
   return storage;
 }
 
-storageContract('SQLite file (node:sqlite)', { open: () => open(), reopen: (closed) => open(paths.get(closed)) });
+/** Every row of every table, read through a second connection. */
+function dump(storage: Storage): Promise<string> {
+  const raw = new DatabaseSync(paths.get(storage)!, { readOnly: true });
+  const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((row) => String(row.name));
+  const rows = tables.map((table) => [table, raw.prepare(`SELECT * FROM "${table}"`).all()]);
+  raw.close();
+  return Promise.resolve(JSON.stringify(rows));
+}
+
+const subject = { open: () => open(), reopen: (closed: Storage) => open(paths.get(closed)), dump };
+storageContract('SQLite file (node:sqlite)', subject);
+identityContract('SQLite file (node:sqlite)', subject);
 
 describe('SQLite file', () => {
   it('runs in WAL mode and records its migrations', async () => {
@@ -28,7 +41,7 @@ describe('SQLite file', () => {
     const raw = new DatabaseSync(path);
     expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     const applied = raw.prepare('SELECT name FROM journey_migrations ORDER BY name').all().map((row) => row.name);
-    expect(applied).toEqual(['0001-events']);
+    expect(applied).toEqual(Object.keys(migrations('sqlite')));
     raw.close();
   });
 });

@@ -1,0 +1,274 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { IdentityOptions, Storage } from './port.ts';
+import type { ContractSubject } from './contract.ts';
+import { eventsAt, shuffled, story, t0 } from './story.ts';
+
+const options: IdentityOptions = { autoAccounts: false };
+const site = 'default';
+const minute = 60_000;
+const day = 24 * 60 * minute;
+
+/** Every event of a person's timeline, following the cursor. */
+async function timeline(storage: Storage, ref: string, limit = 7): Promise<string[]> {
+  const ids: string[] = [];
+  let after;
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await storage.personEvents(site, ref, { ...(after && { after }), limit });
+    if (!page) return ids;
+    ids.push(...page.events.map((event) => JSON.parse(event.payload).messageId as string));
+    if (!page.next) return ids;
+    after = page.next;
+  }
+  return ids;
+}
+
+const label = (id: string) => id.replace(/^default-\d+-/, '') + id.slice(8, 12);
+
+/** Everything the story's outcome consists of, in a form two replays can be compared by. */
+async function outcome(storage: Storage) {
+  const refs = ['u-ann', 'ann@northwind.io', 'L', 'P', 'B', 'ben@northwind.io', 'C', 'cleo@gmail.com', 'K', 'u-dan', 'u-eve'];
+  const people: Record<string, { ref: string[]; identifiers: string[]; timeline: string[]; accounts: string[]; traits: Record<string, unknown> }> = {};
+  for (const ref of refs) {
+    const person = await storage.findPerson(site, ref, options);
+    if (!person) throw new Error(`nobody found for ${ref}`);
+    const entry = (people[person.id] ??= {
+      ref: [],
+      identifiers: person.identifiers.map((id) => `${id.kind}:${id.value}`).sort(),
+      timeline: (await timeline(storage, person.id)).map(label),
+      accounts: person.accounts.map((account) => `${account.id} (${account.via})`),
+      traits: Object.fromEntries(Object.entries(person.traits).map(([key, trait]) => [key, trait.value])),
+    });
+    entry.ref.push(ref);
+  }
+  const northwind = await storage.accountPeople(site, 'northwind', options);
+  return { people, northwind: northwind?.map((person) => `${person.id} (${person.via})`).sort() };
+}
+
+/** The identity graph's specification: every adapter runs it against a real database. */
+export function identityContract(name: string, subject: ContractSubject): void {
+  describe(`identity contract: ${name}`, () => {
+    const opened: Storage[] = [];
+    const open = async () => {
+      const storage = await subject.open();
+      opened.push(storage);
+      return storage;
+    };
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((storage) => storage.close()));
+    });
+
+    it('gets the story right: five people, stitched across devices and back in time, two at Northwind, a kiosk split at the login', async () => {
+      const storage = await open();
+      await storage.appendEvents(story());
+      const { people, northwind } = await outcome(storage);
+      const byRef = (ref: string) => Object.values(people).find((person) => person.ref.includes(ref))!;
+
+      expect(Object.keys(people)).toHaveLength(5);
+      const ann = byRef('u-ann');
+      expect(ann.ref.sort()).toEqual(['L', 'P', 'ann@northwind.io', 'u-ann']);
+      expect(ann.identifiers).toEqual(['anonymousId:L', 'anonymousId:P', 'email:ann@northwind.io', 'userId:u-ann']);
+      // Both devices, including what happened before the sign-up, in the order it happened.
+      expect(ann.timeline).toEqual(['page0001', 'page0002', 'page0003', 'page0004', 'track0005', 'identify0006', 'group0007', 'track0008', 'identify0020', 'page0021']);
+      expect(ann.traits).toMatchObject({ email: 'ann@northwind.io', name: 'Ann', title: 'CTO' });
+      expect(ann.accounts).toEqual(['northwind (group)']);
+
+      const ben = byRef('ben@northwind.io');
+      expect(ben.ref.sort()).toEqual(['B', 'ben@northwind.io']);
+      expect(ben.accounts).toEqual(['northwind (email-domain)']);
+      expect(northwind).toHaveLength(2);
+
+      const cleo = byRef('cleo@gmail.com');
+      expect(cleo.accounts).toEqual([]);
+
+      // The kiosk: everything up to Eve's login is Dan's (from before his own login too), the rest Eve's.
+      const dan = byRef('u-dan');
+      const eve = byRef('u-eve');
+      expect(dan.timeline).toEqual(['page0013', 'identify0014', 'page0015', 'page0016']);
+      expect(eve.timeline).toEqual(['identify0017', 'page0018', 'page0019']);
+      expect(byRef('K')).toBe(eve); // the device, today, is Eve's
+      expect(dan.identifiers).not.toContain('userId:u-eve');
+    });
+
+    it('comes out the same for every arrival order', async () => {
+      const reference = await open();
+      await reference.appendEvents(story());
+      const expected = await outcome(reference);
+      for (const seed of [1, 2, 3, 4, 5, 6]) {
+        const storage = await open();
+        const events = shuffled(story(), seed);
+        // Random batch sizes too: offline clients deliver in bursts.
+        for (let i = 0; i < events.length; ) {
+          const size = 1 + ((seed * 7 + i) % 5);
+          await storage.appendEvents(events.slice(i, i + size));
+          i += size;
+        }
+        expect(await outcome(storage), `arrival order from seed ${seed}`).toEqual(expected);
+      }
+    });
+
+    it('explains every link with its event and rule', async () => {
+      const storage = await open();
+      const events = story();
+      await storage.appendEvents(events);
+      const ann = (await storage.findPerson(site, 'u-ann', options))!;
+      const identify = events.find((event) => event.type === 'identify' && event.userId === 'u-ann')!;
+      expect(ann.links).toContainEqual({
+        a: { kind: 'userId', value: 'u-ann' },
+        b: { kind: 'email', value: 'ann@northwind.io' },
+        rule: 'identify',
+        messageId: identify.messageId,
+        at: new Date(identify.timestamp).toISOString(),
+      });
+      const phone = ann.devices.find((device) => device.anonymousId === 'P')!;
+      expect(phone).toMatchObject({ from: null, to: null, linkedBy: { rule: 'identify' } });
+      const kiosk = (await storage.findPerson(site, 'u-dan', options))!.devices[0]!;
+      expect(kiosk).toMatchObject({ anonymousId: 'K', from: null, to: new Date(t0 + 6 * day).toISOString() });
+    });
+
+    it('keeps the latest value of each trait and when it was first set, whatever the arrival order', async () => {
+      const events = eventsAt(site, [
+        [t0, { type: 'identify', userId: 'u-1', traits: { plan: 'free', role: 'dev' } } as never],
+        [t0 + day, { type: 'identify', userId: 'u-1', traits: { plan: 'team' } } as never],
+        [t0 + 2 * day, { type: 'identify', userId: 'u-1', traits: { plan: 'enterprise' } } as never],
+      ]);
+      const storage = await open();
+      await storage.appendEvents([events[2]!, events[0]!, events[1]!]);
+      const traits = (await storage.findPerson(site, 'u-1', options))!.traits;
+      expect(traits.plan).toEqual({ value: 'enterprise', firstSeen: new Date(t0).toISOString(), updatedAt: new Date(t0 + 2 * day).toISOString() });
+      expect(traits.role!.value).toBe('dev');
+    });
+
+    it('merges two identified people only by an explicit alias', async () => {
+      const storage = await open();
+      await storage.appendEvents(
+        eventsAt(site, [
+          [t0, { type: 'identify', anonymousId: 'd1', userId: 'old-id' } as never],
+          [t0 + minute, { type: 'identify', anonymousId: 'd2', userId: 'new-id' } as never],
+        ]),
+      );
+      const before = [await storage.findPerson(site, 'old-id', options), await storage.findPerson(site, 'new-id', options)];
+      expect(before[0]!.id).not.toBe(before[1]!.id);
+      await storage.appendEvents(eventsAt('default', [[t0 + 2 * minute, { type: 'alias', messageId: 'alias-1', userId: 'new-id', previousId: 'old-id' } as never]]));
+      const after = (await storage.findPerson(site, 'new-id', options))!;
+      expect(after.identifiers.map((id) => id.value).sort()).toEqual(['d1', 'd2', 'new-id', 'old-id']);
+      expect(after.links).toContainEqual(expect.objectContaining({ rule: 'alias', messageId: 'alias-1' }));
+      // The old person's id still finds them.
+      expect((await storage.findPerson(site, before[1]!.id, options))?.id ?? (await storage.findPerson(site, before[0]!.id, options))?.id).toBe(after.id);
+    });
+
+    it('links one email to at most 10 user ids: past the limit, people stay apart', async () => {
+      const storage = await open();
+      const events = eventsAt(
+        site,
+        Array.from({ length: 14 }, (_, i) => [t0 + i * minute, { type: 'identify', userId: `u-${String(i).padStart(2, '0')}`, traits: { email: 'team@acme.com' } } as never]),
+      );
+      await storage.appendEvents(shuffled(events, 9));
+      const shared = (await storage.findPerson(site, 'team@acme.com', options))!;
+      // The first ten by event time, whatever the arrival order.
+      const userIds = shared.identifiers.filter((id) => id.kind === 'userId').map((id) => id.value);
+      expect(userIds.sort()).toEqual(['u-00', 'u-01', 'u-02', 'u-03', 'u-04', 'u-05', 'u-06', 'u-07', 'u-08', 'u-09']);
+      expect((await storage.findPerson(site, 'u-12', options))!.id).not.toBe(shared.id);
+    });
+
+    it('splits a wrong merge and keeps it split, until an admin merges again', async () => {
+      const storage = await open();
+      await storage.appendEvents(
+        eventsAt(site, [
+          [t0, { type: 'identify', anonymousId: 'x1', userId: 'u-x', traits: { email: 'shared@desk.io' } } as never],
+          [t0 + minute, { type: 'identify', anonymousId: 'y1', userId: 'u-y', traits: { email: 'shared@desk.io' } } as never],
+        ]),
+      );
+      const merged = (await storage.findPerson(site, 'u-x', options))!;
+      expect(merged.identifiers.map((id) => id.value).sort()).toEqual(['shared@desk.io', 'u-x', 'u-y', 'x1', 'y1']);
+
+      const result = (await storage.splitPerson(site, 'u-y', [{ kind: 'userId', value: 'u-y' }]))!;
+      expect(result.kept).not.toBe(result.split);
+      expect((await storage.findPerson(site, 'u-y', options))!.identifiers.map((id) => id.value).sort()).toEqual(['u-y', 'y1']);
+      // The same wrong link again changes nothing.
+      await storage.appendEvents(eventsAt('default', [[t0 + day, { type: 'identify', messageId: 'again', userId: 'u-y', traits: { email: 'shared@desk.io' } } as never]]));
+      expect((await storage.findPerson(site, 'u-y', options))!.id).toBe(result.split);
+
+      expect(await storage.mergePeople(site, 'u-x', 'u-y')).toBe((await storage.findPerson(site, 'u-x', options))!.id);
+      expect((await storage.findPerson(site, 'u-y', options))!.id).toBe((await storage.findPerson(site, 'u-x', options))!.id);
+    });
+
+    it('merges an anonymous visitor into a person, with their whole history', async () => {
+      const storage = await open();
+      await storage.appendEvents(
+        eventsAt(site, [
+          [t0, { type: 'page', anonymousId: 'stranger' } as never],
+          [t0 + minute, { type: 'identify', anonymousId: 'known-device', userId: 'u-known' } as never],
+        ]),
+      );
+      const merged = await storage.mergePeople(site, 'u-known', 'stranger');
+      expect(merged).toBe((await storage.findPerson(site, 'u-known', options))!.id);
+      expect(await timeline(storage, 'u-known')).toHaveLength(2);
+    });
+
+    it('credits events to accounts: by groupId, else the person’s most recent account; domains match only when unique', async () => {
+      const storage = await open();
+      await storage.appendEvents(
+        eventsAt(site, [
+          [t0, { type: 'group', userId: 'u-consultant', groupId: 'acme', traits: { domain: 'https://www.acme.com/about' } } as never],
+          [t0 + minute, { type: 'track', userId: 'u-consultant', event: 'Read Docs' } as never],
+          [t0 + day, { type: 'group', userId: 'u-consultant', groupId: 'globex', traits: { website: 'globex.io' } } as never],
+          [t0 + day + minute, { type: 'track', userId: 'u-consultant', event: 'Booked Demo' } as never],
+          [t0 + day + 2 * minute, { type: 'track', userId: 'u-consultant', event: 'For Acme', context: { groupId: 'acme' } } as never],
+          [t0 + 2 * day, { type: 'identify', userId: 'u-twin', traits: { email: 'twin@twins.io' } } as never],
+          [t0 + 2 * day, { type: 'group', userId: 'u-a', groupId: 'twin-a', traits: { domain: 'twins.io' } } as never],
+          [t0 + 2 * day, { type: 'group', userId: 'u-b', groupId: 'twin-b', traits: { domain: 'twins.io' } } as never],
+        ]),
+      );
+      const acme = (await storage.findAccount(site, 'acme.com', options))!;
+      expect(acme).toMatchObject({ id: 'acme', domain: 'acme.com', people: 1 });
+      const eventsOf = async (ref: string) =>
+        (await storage.accountEvents(site, ref, { limit: 50 }, options))!.events.map((event) => JSON.parse(event.payload).event ?? JSON.parse(event.payload).type);
+      expect(await eventsOf('acme')).toEqual(['group', 'For Acme']);
+      expect(await eventsOf('globex')).toEqual(['Read Docs', 'group', 'Booked Demo']);
+      // Two accounts claim twins.io: the domain matches nobody.
+      expect((await storage.findPerson(site, 'u-twin', options))!.accounts).toEqual([]);
+      expect(await storage.findAccount(site, 'twins.io', options)).toBeNull();
+    });
+
+    it('merges accounts', async () => {
+      const storage = await open();
+      await storage.appendEvents(
+        eventsAt(site, [
+          [t0, { type: 'group', userId: 'u-1', groupId: 'acme-inc', traits: { name: 'Acme Inc' } } as never],
+          [t0 + minute, { type: 'group', userId: 'u-2', groupId: 'acme', traits: { domain: 'acme.com' } } as never],
+        ]),
+      );
+      expect(await storage.mergeAccounts(site, 'acme', 'acme-inc')).toBe('acme');
+      const account = (await storage.findAccount(site, 'acme-inc', options))!;
+      expect(account).toMatchObject({ id: 'acme', merged: ['acme-inc'], people: 2, traits: { name: { value: 'Acme Inc' } } });
+      expect((await storage.findPerson(site, 'u-1', options))!.accounts.map((a) => a.id)).toEqual(['acme']);
+    });
+
+    it('infers an account from a new work domain only when configured to', async () => {
+      const storage = await open();
+      await storage.appendEvents(eventsAt(site, [[t0, { type: 'identify', userId: 'u-1', traits: { email: 'ops@initech.com' } } as never]]));
+      expect(await storage.findAccount(site, 'initech.com', options)).toBeNull();
+      const auto = { autoAccounts: true };
+      expect(await storage.findAccount(site, 'initech.com', auto)).toMatchObject({ id: 'initech.com', implied: true, people: 1 });
+      expect((await storage.findPerson(site, 'u-1', auto))!.accounts).toEqual([expect.objectContaining({ id: 'initech.com', via: 'email-domain' })]);
+    });
+
+    it.skipIf(!subject.dump)('erases a person entirely: events, identifiers, traits, links, and every fact from their events', async () => {
+      const storage = await open();
+      await storage.appendEvents(story());
+      const ann = (await storage.findPerson(site, 'u-ann', options))!;
+      const annEvents = await timeline(storage, 'u-ann');
+      const counts = (await storage.erasePerson(site, 'u-ann'))!;
+      expect(counts.events).toBe(annEvents.length);
+      expect(counts.identifiers).toBe(4);
+      expect(await storage.findPerson(site, 'u-ann', options)).toBeNull();
+      const everything = await subject.dump!(storage);
+      for (const trace of ['u-ann', 'ann@northwind.io', '"L"', '"P"', ann.id, ...annEvents]) {
+        expect(everything, trace).not.toContain(trace);
+      }
+      // The others are untouched; Northwind keeps Ben.
+      expect((await storage.accountPeople(site, 'northwind', options))!.map((person) => person.via)).toEqual(['email-domain']);
+      expect(await timeline(storage, 'u-eve')).toHaveLength(3);
+    });
+  });
+}

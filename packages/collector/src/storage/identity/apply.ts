@@ -1,0 +1,359 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+import type { IdentityFacts } from '../../identity/facts.ts';
+import { emailDomain, identifierKey, normalizeDomain, type Identifier, type StrongIdentifier } from '../../identity/identifiers.ts';
+import { beginning, partition, personId, segments, type Claim, type Edge, type Node, type Split } from '../../identity/resolve.ts';
+
+type Db = Kysely<Database>;
+
+/** One accepted event's facts, with what identifies the event. */
+export interface EventFacts {
+  site: string;
+  messageId: string;
+  at: number;
+  facts: IdentityFacts;
+}
+
+/** What a batch of facts changed, so only that is recomputed. */
+interface Touched {
+  strong: Map<string, StrongIdentifier>;
+  devices: Set<string>;
+  accounts: Set<string>;
+}
+
+const touchedBySite = new Map<string, Touched>();
+const touched = (site: string): Touched => {
+  let entry = touchedBySite.get(site);
+  if (!entry) touchedBySite.set(site, (entry = { strong: new Map(), devices: new Set(), accounts: new Set() }));
+  return entry;
+};
+
+/**
+ * Records the facts of newly stored events and brings the derived graph up to date, inside the
+ * caller's transaction. Derived state (who is who, whose stretch of a device's history) is always
+ * recomputed from all the facts it depends on, never patched, so arrival order cannot matter.
+ */
+export async function applyFacts(trx: Db, batch: EventFacts[]): Promise<void> {
+  touchedBySite.clear();
+  for (const { site, messageId, at, facts } of batch) {
+    const changed = touched(site);
+    for (const id of facts.seen) {
+      await recordIdentifier(trx, site, id, at, messageId);
+      if (id.kind !== 'anonymousId') changed.strong.set(identifierKey(id), id as StrongIdentifier);
+    }
+    for (const [idx, link] of facts.links.entries()) {
+      await trx
+        .insertInto('identity_links')
+        .values({ site, message_id: messageId, idx, at, rule: link.rule, a_kind: link.a.kind, a_value: link.a.value, b_kind: link.b.kind, b_value: link.b.value })
+        .onConflict((conflict) => conflict.doNothing())
+        .execute();
+      changed.strong.set(identifierKey(link.a), link.a);
+      changed.strong.set(identifierKey(link.b), link.b);
+    }
+    for (const claim of facts.claims) {
+      const owner = { owner_kind: claim.to.kind, owner_value: claim.to.value };
+      if (claim.rule === 'event') {
+        // Only the first event per device and person matters: keep the earliest, whatever arrives when.
+        await trx
+          .insertInto('device_first_use')
+          .values({ site, anonymous_id: claim.anonymousId, ...owner, at, message_id: messageId })
+          .onConflict((conflict) =>
+            conflict.columns(['site', 'anonymous_id', 'owner_kind', 'owner_value']).doUpdateSet({ at, message_id: messageId }).where((eb) =>
+              eb.or([eb('device_first_use.at', '>', at), eb.and([eb('device_first_use.at', '=', at), eb('device_first_use.message_id', '>', messageId)])]),
+            ),
+          )
+          .execute();
+      } else {
+        await trx
+          .insertInto('device_claims')
+          .values({ site, message_id: messageId, anonymous_id: claim.anonymousId, ...owner, at, rule: claim.rule })
+          .onConflict((conflict) => conflict.doNothing())
+          .execute();
+      }
+      changed.devices.add(claim.anonymousId);
+    }
+    const traits = [
+      ...facts.traits.map((trait) => ({ kind: trait.owner.kind, value: trait.owner.value, key: trait.key, json: trait.value })),
+      ...facts.accountTraits.map((trait) => ({ kind: 'account', value: trait.accountId, key: trait.key, json: trait.value })),
+    ];
+    for (const [idx, trait] of traits.entries()) {
+      await trx
+        .insertInto('trait_facts')
+        .values({ site, message_id: messageId, idx, at, owner_kind: trait.kind, owner_value: trait.value, key: trait.key, value: JSON.stringify(trait.json) })
+        .onConflict((conflict) => conflict.doNothing())
+        .execute();
+    }
+    for (const trait of facts.accountTraits) changed.accounts.add(trait.accountId);
+    for (const membership of facts.memberships) {
+      await recordMembership(trx, site, membership.actor, membership.accountId, at, messageId, membership.rule);
+      changed.accounts.add(membership.accountId);
+    }
+  }
+  for (const [site, changed] of touchedBySite) {
+    if (changed.strong.size) await recomputePeople(trx, site, [...changed.strong.values()]);
+    if (changed.devices.size) await recomputeDevices(trx, site, [...changed.devices]);
+    if (changed.accounts.size) await recomputeAccounts(trx, site, [...changed.accounts]);
+  }
+}
+
+/** An identifier row: created with a person of its own, its first sighting kept as the earliest. */
+export async function recordIdentifier(trx: Db, site: string, id: Identifier, at: number, messageId: string): Promise<void> {
+  await trx
+    .insertInto('identifiers')
+    .values({
+      site,
+      kind: id.kind,
+      value: id.value,
+      person_id: personId(site, id),
+      first_seen: at,
+      first_message_id: messageId,
+      email_domain: id.kind === 'email' ? emailDomain(id.value) : null,
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['site', 'kind', 'value']).doUpdateSet({ first_seen: at, first_message_id: messageId }).where((eb) =>
+        eb.or([eb('identifiers.first_seen', '>', at), eb.and([eb('identifiers.first_seen', '=', at), eb('identifiers.first_message_id', '>', messageId)])]),
+      ),
+    )
+    .execute();
+}
+
+async function recordMembership(trx: Db, site: string, actor: Identifier, accountId: string, at: number, messageId: string, rule: string): Promise<void> {
+  await trx
+    .insertInto('account_members')
+    .values({ site, actor_kind: actor.kind, actor_value: actor.value, account_id: accountId, first_seen: at, last_seen: at, first_message_id: messageId, rule, last_group_at: rule === 'group' ? at : null })
+    .onConflict((conflict) =>
+      conflict.columns(['site', 'actor_kind', 'actor_value', 'account_id']).doUpdateSet((eb) => ({
+        first_message_id: eb
+          .case()
+          .when(eb('account_members.first_seen', '>', at))
+          .then(messageId)
+          .else(eb.ref('account_members.first_message_id'))
+          .end(),
+        first_seen: eb.case().when(eb('account_members.first_seen', '>', at)).then(at).else(eb.ref('account_members.first_seen')).end(),
+        last_seen: eb.case().when(eb('account_members.last_seen', '<', at)).then(at).else(eb.ref('account_members.last_seen')).end(),
+        rule: eb.case().when(eb('account_members.rule', '=', 'group')).then('group').else(rule).end(),
+        last_group_at:
+          rule === 'group'
+            ? eb.case().when(eb.or([eb('account_members.last_group_at', 'is', null), eb('account_members.last_group_at', '<', at)])).then(at).else(eb.ref('account_members.last_group_at')).end()
+            : eb.ref('account_members.last_group_at'),
+      })),
+    )
+    .execute();
+  await trx
+    .insertInto('accounts')
+    .values({ site, account_id: accountId, domain: null, first_seen: at, last_seen: at, merged_into: null })
+    .onConflict((conflict) =>
+      conflict.columns(['site', 'account_id']).doUpdateSet((eb) => ({
+        first_seen: eb.case().when(eb('accounts.first_seen', '>', at)).then(at).else(eb.ref('accounts.first_seen')).end(),
+        last_seen: eb.case().when(eb('accounts.last_seen', '<', at)).then(at).else(eb.ref('accounts.last_seen')).end(),
+      })),
+    )
+    .execute();
+}
+
+// Queries by many identifiers are cut in chunks that stay under every dialect's parameter limit (D1: 100).
+const chunk = <T>(items: T[], size = 40): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * Re-derives the people around these identifiers: follows their links to the whole connected
+ * group, partitions it (resolve.ts), and writes each identifier's person. A person whose id
+ * changes (an earlier identifier joined it) leaves a redirect, so old ids keep working.
+ */
+export async function recomputePeople(trx: Db, site: string, start: StrongIdentifier[]): Promise<void> {
+  const seen = new Map(start.map((id) => [identifierKey(id), id]));
+  const edges = new Map<string, Edge>();
+  let frontier = [...seen.values()];
+  while (frontier.length) {
+    const next: StrongIdentifier[] = [];
+    for (const ids of chunk(frontier)) {
+      const rows = await trx
+        .selectFrom('identity_links')
+        .selectAll()
+        .where('site', '=', site)
+        .where((eb) =>
+          eb.or(
+            ids.flatMap((id) => [
+              eb.and([eb('a_kind', '=', id.kind), eb('a_value', '=', id.value)]),
+              eb.and([eb('b_kind', '=', id.kind), eb('b_value', '=', id.value)]),
+            ]),
+          ),
+        )
+        .execute();
+      for (const row of rows) {
+        const edge: Edge = {
+          a: { kind: row.a_kind as StrongIdentifier['kind'], value: row.a_value },
+          b: { kind: row.b_kind as StrongIdentifier['kind'], value: row.b_value },
+          at: Number(row.at),
+          messageId: row.message_id,
+          rule: row.rule as Edge['rule'],
+        };
+        edges.set(`${row.message_id}\u0000${row.idx}`, edge);
+        for (const end of [edge.a, edge.b]) {
+          if (!seen.has(identifierKey(end))) {
+            seen.set(identifierKey(end), end);
+            next.push(end);
+          }
+        }
+      }
+    }
+    frontier = next;
+  }
+
+  const nodes: Array<Node & { personId: string }> = [];
+  const splitIds = new Set<string>();
+  for (const ids of chunk([...seen.values()])) {
+    const rows = await trx
+      .selectFrom('identifiers')
+      .selectAll()
+      .where('site', '=', site)
+      .where((eb) => eb.or(ids.map((id) => eb.and([eb('kind', '=', id.kind), eb('value', '=', id.value)]))))
+      .execute();
+    for (const row of rows) {
+      nodes.push({ kind: row.kind as StrongIdentifier['kind'], value: row.value, firstSeen: Number(row.first_seen), firstMessageId: row.first_message_id, personId: row.person_id });
+    }
+    const splits = await trx
+      .selectFrom('identity_splits')
+      .select('split_id')
+      .where('site', '=', site)
+      .where((eb) => eb.or(ids.map((id) => eb.and([eb('kind', '=', id.kind), eb('value', '=', id.value)]))))
+      .execute();
+    for (const row of splits) splitIds.add(row.split_id);
+  }
+  const splits: Split[] = [];
+  for (const splitId of splitIds) {
+    const rows = await trx.selectFrom('identity_splits').selectAll().where('site', '=', site).where('split_id', '=', splitId).execute();
+    splits.push({ at: Number(rows[0]!.at), members: rows.map((row) => ({ kind: row.kind as StrongIdentifier['kind'], value: row.value })) });
+  }
+
+  const { people } = partition(nodes, [...edges.values()], splits);
+  const before = new Map(nodes.map((node) => [identifierKey(node), node.personId]));
+  const newIds = new Set(people.map((group) => personId(site, group[0]!)));
+  const moved = new Map<string, string>(); // old person id -> new person id
+  for (const group of people) {
+    const id = personId(site, group[0]!);
+    for (const node of group) {
+      const old = before.get(identifierKey(node))!;
+      if (old === id) continue;
+      await trx.updateTable('identifiers').set({ person_id: id }).where('site', '=', site).where('kind', '=', node.kind).where('value', '=', node.value).execute();
+      // The old id goes where its canonical (first) identifier went.
+      if (!newIds.has(old) && (!moved.has(old) || personId(site, node) === old)) moved.set(old, id);
+    }
+  }
+  for (const id of newIds) await trx.deleteFrom('person_redirects').where('site', '=', site).where('from_id', '=', id).execute();
+  for (const [from, to] of moved) await redirect(trx, site, from, to);
+  await refreshDeviceOwners(trx, site, [...seen.values()]);
+}
+
+/** Points an old person id (and every id that pointed at it) to where its person went. */
+export async function redirect(trx: Db, site: string, from: string, to: string): Promise<void> {
+  if (from === to) return;
+  await trx.updateTable('person_redirects').set({ to_id: to }).where('site', '=', site).where('to_id', '=', from).execute();
+  await trx
+    .insertInto('person_redirects')
+    .values({ site, from_id: from, to_id: to })
+    .onConflict((conflict) => conflict.columns(['site', 'from_id']).doUpdateSet({ to_id: to }))
+    .execute();
+}
+
+/** Re-derives the stretches of these devices' histories from their claims. */
+export async function recomputeDevices(trx: Db, site: string, devices: string[]): Promise<void> {
+  for (const anonymousId of devices) {
+    const [explicit, firstUses] = await Promise.all([
+      trx.selectFrom('device_claims').selectAll().where('site', '=', site).where('anonymous_id', '=', anonymousId).execute(),
+      trx.selectFrom('device_first_use').selectAll().where('site', '=', site).where('anonymous_id', '=', anonymousId).execute(),
+    ]);
+    const claims: Claim[] = [
+      ...explicit.map((row) => ({ anonymousId, to: owner(row), at: Number(row.at), messageId: row.message_id, rule: row.rule as Claim['rule'] })),
+      ...firstUses.map((row) => ({ anonymousId, to: owner(row), at: Number(row.at), messageId: row.message_id, rule: 'event' as const })),
+    ];
+    const stretches = segments(claims);
+    await trx.deleteFrom('device_segments').where('site', '=', site).where('anonymous_id', '=', anonymousId).execute();
+    for (const stretch of stretches) {
+      await trx
+        .insertInto('device_segments')
+        .values({
+          site,
+          anonymous_id: anonymousId,
+          from_at: stretch.from,
+          to_at: stretch.to,
+          owner_kind: stretch.owner.kind,
+          owner_value: stretch.owner.value,
+          message_id: stretch.messageId,
+          rule: stretch.rule,
+        })
+        .execute();
+    }
+    await refreshDevice(trx, site, anonymousId, stretches.at(0)?.owner, stretches.at(-1)?.owner);
+  }
+}
+
+const owner = (row: { owner_kind: string; owner_value: string }): StrongIdentifier => ({ kind: row.owner_kind as StrongIdentifier['kind'], value: row.owner_value });
+
+/**
+ * A device's row names its current owner's person (the last stretch), or a person of its own
+ * while nobody has claimed it. Once claimed, the device's own person id redirects to whoever
+ * owns the start of its history, so links made before sign-up still resolve.
+ */
+async function refreshDevice(trx: Db, site: string, anonymousId: string, first: StrongIdentifier | undefined, last: StrongIdentifier | undefined): Promise<void> {
+  const own = personId(site, { kind: 'anonymousId', value: anonymousId });
+  const personOf = async (id: StrongIdentifier) =>
+    (await trx.selectFrom('identifiers').select('person_id').where('site', '=', site).where('kind', '=', id.kind).where('value', '=', id.value).executeTakeFirst())?.person_id ?? personId(site, id);
+  const current = last ? await personOf(last) : own;
+  await trx.updateTable('identifiers').set({ person_id: current }).where('site', '=', site).where('kind', '=', 'anonymousId').where('value', '=', anonymousId).execute();
+  if (first) await redirect(trx, site, own, await personOf(first));
+  else await trx.deleteFrom('person_redirects').where('site', '=', site).where('from_id', '=', own).execute();
+}
+
+/** After people changed, the devices they own (now or at their start) must name the new ids. */
+async function refreshDeviceOwners(trx: Db, site: string, ids: StrongIdentifier[]): Promise<void> {
+  const devices = new Set<string>();
+  for (const part of chunk(ids)) {
+    const rows = await trx
+      .selectFrom('device_segments')
+      .select('anonymous_id')
+      .where('site', '=', site)
+      .where((eb) => eb.or(part.map((id) => eb.and([eb('owner_kind', '=', id.kind), eb('owner_value', '=', id.value)]))))
+      .execute();
+    for (const row of rows) devices.add(row.anonymous_id);
+  }
+  for (const anonymousId of devices) {
+    const stretches = await trx
+      .selectFrom('device_segments')
+      .select(['owner_kind', 'owner_value', 'from_at'])
+      .where('site', '=', site)
+      .where('anonymous_id', '=', anonymousId)
+      .orderBy('from_at')
+      .execute();
+    await refreshDevice(trx, site, anonymousId, stretches.at(0) && owner(stretches[0]!), stretches.at(-1) && owner(stretches.at(-1)!));
+  }
+}
+
+/** An account's domain is its latest `domain` trait, else its latest `website`'s host. */
+export async function recomputeAccounts(trx: Db, site: string, accounts: string[]): Promise<void> {
+  for (const accountId of accounts) {
+    const rows = await trx
+      .selectFrom('trait_facts')
+      .select(['key', 'value', 'at', 'message_id'])
+      .where('site', '=', site)
+      .where('owner_kind', '=', 'account')
+      .where('owner_value', '=', accountId)
+      .where('key', 'in', ['domain', 'website'])
+      .execute();
+    const latest = (key: string) =>
+      rows
+        .filter((row) => row.key === key)
+        .sort((x, y) => Number(y.at) - Number(x.at) || (x.message_id < y.message_id ? 1 : -1))
+        .map((row) => normalizeDomain(JSON.parse(row.value)))
+        .find(Boolean);
+    const domain = latest('domain') ?? latest('website') ?? null;
+    const exists = await trx.selectFrom('accounts').select('account_id').where('site', '=', site).where('account_id', '=', accountId).executeTakeFirst();
+    if (!exists) {
+      const first = Math.min(...(await trx.selectFrom('trait_facts').select('at').where('site', '=', site).where('owner_kind', '=', 'account').where('owner_value', '=', accountId).execute()).map((row) => Number(row.at)));
+      await trx.insertInto('accounts').values({ site, account_id: accountId, domain, first_seen: first, last_seen: first, merged_into: null }).execute();
+    } else {
+      await trx.updateTable('accounts').set({ domain }).where('site', '=', site).where('account_id', '=', accountId).execute();
+    }
+  }
+}
+
+export { beginning };

@@ -1,0 +1,359 @@
+import type { Kysely } from 'kysely';
+import type { JsonValue } from '@journey/protocol';
+import type { Database } from '../schema.ts';
+import { isFreeMailDomain } from '../../identity/free-mail.ts';
+import { identifierKey, normalizeDomain, normalizeEmail, type IdKind, type StrongIdentifier } from '../../identity/identifiers.ts';
+import { beginning, end } from '../../identity/resolve.ts';
+import type { AccountMembership, AccountRecord, PersonRecord, PersonSummary, TraitValue } from '../../identity/records.ts';
+import { chunk, eventsIn, type EventScope, type ScopedEvent, type TimelineCursor } from './scope.ts';
+
+type Db = Kysely<Database>;
+
+export interface IdentityOptions {
+  /** Treat a work-email domain no account claims as an account of its own. */
+  autoAccounts: boolean;
+}
+
+/** Most devices one person's timeline follows, earliest first: past it, a device stays anonymous. */
+export const maxDevicesPerPerson = 1000;
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+/** A person id from any reference: a person id (old ones redirect), a userId, an email or an anonymousId. */
+export async function resolvePerson(db: Db, site: string, ref: string): Promise<string | null> {
+  if (ref.startsWith('p_')) {
+    const current = await db.selectFrom('identifiers').select('person_id').where('site', '=', site).where('person_id', '=', ref).executeTakeFirst();
+    if (current) return ref;
+    const moved = await db.selectFrom('person_redirects').select('to_id').where('site', '=', site).where('from_id', '=', ref).executeTakeFirst();
+    if (moved) return moved.to_id;
+    return null;
+  }
+  const email = normalizeEmail(ref);
+  const candidates: Array<[IdKind, string]> = [['userId', ref], ...(email ? [['email', email] as [IdKind, string]] : []), ['anonymousId', ref]];
+  for (const [kind, value] of candidates) {
+    const row = await db.selectFrom('identifiers').select('person_id').where('site', '=', site).where('kind', '=', kind).where('value', '=', value).executeTakeFirst();
+    if (row) return row.person_id;
+  }
+  return null;
+}
+
+export interface PersonParts {
+  strong: Array<{ kind: IdKind; value: string; first_seen: number; first_message_id: string }>;
+  stretches: Array<{ anonymous_id: string; from_at: number; to_at: number; owner_kind: string; owner_value: string; message_id: string; rule: string }>;
+  /** Devices nobody claimed that are this person (an anonymous visitor). */
+  unclaimed: string[];
+}
+
+/** What a person is made of: strong identifiers, stretches of devices, and unclaimed devices. */
+export async function personParts(db: Db, site: string, personId: string): Promise<PersonParts> {
+  const rows = await db.selectFrom('identifiers').select(['kind', 'value', 'first_seen', 'first_message_id']).where('site', '=', site).where('person_id', '=', personId).execute();
+  const strong = rows.filter((row) => row.kind !== 'anonymousId').map((row) => ({ ...row, kind: row.kind as IdKind, first_seen: Number(row.first_seen) }));
+  const stretches: PersonParts['stretches'] = [];
+  for (const ids of chunk(strong, 20)) {
+    const found = await db
+      .selectFrom('device_segments')
+      .selectAll()
+      .where('site', '=', site)
+      .where((eb) => eb.or(ids.map((id) => eb.and([eb('owner_kind', '=', id.kind), eb('owner_value', '=', id.value)]))))
+      .execute();
+    stretches.push(...found.map((row) => ({ ...row, from_at: Number(row.from_at), to_at: Number(row.to_at) })));
+  }
+  // Only the first devices count, earliest claim first: a spammed identifier cannot swallow thousands.
+  stretches.sort((x, y) => (x.message_id < y.message_id ? -1 : 1));
+  const devices = [...new Set(stretches.map((stretch) => stretch.anonymous_id))].slice(0, maxDevicesPerPerson);
+  const kept = new Set(devices);
+  const anonymous = rows.filter((row) => row.kind === 'anonymousId').map((row) => row.value);
+  const claimed = new Set<string>();
+  for (const ids of chunk(anonymous)) {
+    for (const row of await db.selectFrom('device_segments').select('anonymous_id').where('site', '=', site).where('anonymous_id', 'in', ids).execute()) {
+      claimed.add(row.anonymous_id);
+    }
+  }
+  return {
+    strong,
+    stretches: stretches.filter((stretch) => kept.has(stretch.anonymous_id)),
+    unclaimed: anonymous.filter((id) => !claimed.has(id)),
+  };
+}
+
+export const scopeOf = (parts: PersonParts): EventScope => ({
+  userIds: parts.strong.filter((id) => id.kind === 'userId').map((id) => id.value),
+  owners: parts.strong.map((id) => ({ kind: id.kind as StrongIdentifier['kind'], value: id.value })),
+  devices: parts.unclaimed,
+});
+
+export async function personTimeline(db: Db, site: string, personId: string, page: { after?: TimelineCursor; limit: number }): Promise<ScopedEvent[]> {
+  return eventsIn(db, site, scopeOf(await personParts(db, site, personId)), page);
+}
+
+/** Traits, latest value per key (by event time), first-seen kept, from facts on these owners. */
+async function traitsOf(db: Db, site: string, owners: Owner[]): Promise<Record<string, TraitValue>> {
+  const facts: Array<{ key: string; value: string; at: number; message_id: string }> = [];
+  for (const part of chunk(owners, 20)) {
+    const rows = await db
+      .selectFrom('trait_facts')
+      .select(['owner_kind', 'owner_value', 'key', 'value', 'at', 'message_id'])
+      .where('site', '=', site)
+      .where((eb) => eb.or(part.map((owner) => eb.and([eb('owner_kind', '=', owner.kind), eb('owner_value', '=', owner.value)]))))
+      .execute();
+    for (const row of rows) {
+      const owner = part.find((candidate) => candidate.kind === row.owner_kind && candidate.value === row.owner_value)!;
+      const at = Number(row.at);
+      if (owner.from !== undefined && (at < owner.from || at >= owner.to!)) continue;
+      facts.push({ key: row.key, value: row.value, at, message_id: row.message_id });
+    }
+  }
+  const traits: Record<string, TraitValue & { at: number; messageId: string; first: number }> = {};
+  for (const fact of facts) {
+    const known = traits[fact.key];
+    const newer = !known || fact.at > known.at || (fact.at === known.at && fact.message_id > known.messageId);
+    const first = Math.min(known?.first ?? fact.at, fact.at);
+    traits[fact.key] = newer
+      ? { value: JSON.parse(fact.value) as JsonValue, updatedAt: iso(fact.at)!, firstSeen: iso(first)!, at: fact.at, messageId: fact.message_id, first }
+      : { ...known!, first, firstSeen: iso(first)! };
+  }
+  return Object.fromEntries(Object.entries(traits).map(([key, { value, firstSeen, updatedAt }]) => [key, { value, firstSeen, updatedAt }]));
+}
+
+type Owner = { kind: string; value: string; from?: number; to?: number };
+
+const personOwners = (parts: PersonParts): Owner[] => [
+  ...parts.strong.map((id) => ({ kind: id.kind, value: id.value })),
+  ...parts.stretches.map((stretch) => ({ kind: 'anonymousId', value: stretch.anonymous_id, from: stretch.from_at, to: stretch.to_at })),
+  ...parts.unclaimed.map((value) => ({ kind: 'anonymousId', value })),
+];
+
+/** The account an id resolves to, following admin merges. */
+async function mergedTarget(db: Db, site: string, accountId: string): Promise<{ id: string; domain: string | null } | null> {
+  let id = accountId;
+  for (let hops = 0; hops < 20; hops++) {
+    const row = await db.selectFrom('accounts').select(['account_id', 'domain', 'merged_into']).where('site', '=', site).where('account_id', '=', id).executeTakeFirst();
+    if (!row) return null;
+    if (!row.merged_into) return { id: row.account_id, domain: row.domain };
+    id = row.merged_into;
+  }
+  return null;
+}
+
+/** The single live account with this domain, or null when none or several (an ambiguous domain matches nobody). */
+async function accountByDomain(db: Db, site: string, domain: string): Promise<{ id: string; domain: string } | null> {
+  const rows = await db.selectFrom('accounts').select('account_id').where('site', '=', site).where('domain', '=', domain).where('merged_into', 'is', null).limit(2).execute();
+  return rows.length === 1 ? { id: rows[0]!.account_id, domain } : null;
+}
+
+/** A person's accounts: named by group() or groupId (following merges), or inferred from a work email's domain. */
+export async function accountsOf(db: Db, site: string, parts: PersonParts, options: IdentityOptions): Promise<AccountMembership[]> {
+  const actors = personOwners(parts);
+  // Ordered by the latest group() call, then by activity: an event naming an account (groupId)
+  // does not move the person; a group() call does.
+  const found = new Map<string, AccountMembership & { last: number; grouped: number }>();
+  for (const part of chunk(actors, 20)) {
+    const rows = await db
+      .selectFrom('account_members')
+      .selectAll()
+      .where('site', '=', site)
+      .where((eb) => eb.or(part.map((actor) => eb.and([eb('actor_kind', '=', actor.kind), eb('actor_value', '=', actor.value)]))))
+      .execute();
+    for (const row of rows) {
+      const actor = part.find((candidate) => candidate.kind === row.actor_kind && candidate.value === row.actor_value)!;
+      const last = Number(row.last_seen);
+      if (actor.from !== undefined && (last < actor.from || last >= actor.to!)) continue;
+      const account = await mergedTarget(db, site, row.account_id);
+      if (!account) continue;
+      const known = found.get(account.id);
+      const first = Math.min(Number(row.first_seen), known ? Date.parse(known.firstSeen!) : Infinity);
+      const lastSeen = Math.max(last, known?.last ?? -Infinity);
+      const grouped = Math.max(row.last_group_at === null ? -Infinity : Number(row.last_group_at), known?.grouped ?? -Infinity);
+      found.set(account.id, {
+        id: account.id,
+        domain: account.domain,
+        via: known?.via === 'group' || row.rule === 'group' ? 'group' : 'context',
+        firstSeen: iso(first),
+        lastSeen: iso(lastSeen),
+        last: lastSeen,
+        grouped,
+      });
+    }
+  }
+  for (const email of parts.strong.filter((id) => id.kind === 'email')) {
+    const domain = email.value.slice(email.value.lastIndexOf('@') + 1);
+    if (isFreeMailDomain(domain)) continue;
+    const account = (await accountByDomain(db, site, domain)) ?? (options.autoAccounts && !(await domainTaken(db, site, domain)) ? { id: domain, domain } : null);
+    if (account && !found.has(account.id)) {
+      found.set(account.id, { id: account.id, domain: account.domain, via: 'email-domain', firstSeen: iso(email.first_seen), lastSeen: null, last: -Infinity, grouped: -Infinity });
+    }
+  }
+  // Most recent first: the account a person's events without a groupId are credited to.
+  return [...found.values()]
+    .sort((x, y) => y.grouped - x.grouped || y.last - x.last || (x.id < y.id ? -1 : 1))
+    .map(({ last: _last, grouped: _grouped, ...membership }) => membership);
+}
+
+const domainTaken = async (db: Db, site: string, domain: string) =>
+  !!(await db.selectFrom('accounts').select('account_id').where('site', '=', site).where('domain', '=', domain).where('merged_into', 'is', null).executeTakeFirst());
+
+export async function personRecord(db: Db, site: string, personId: string, options: IdentityOptions): Promise<PersonRecord | null> {
+  const parts = await personParts(db, site, personId);
+  if (!parts.strong.length && !parts.unclaimed.length) return null;
+  const scope = scopeOf(parts);
+  const [first] = await eventsIn(db, site, scope, { limit: 1 });
+  const [last] = await eventsIn(db, site, scope, { limit: 1, descending: true });
+
+  const links: PersonRecord['links'] = [];
+  const seenLinks = new Set<string>();
+  for (const ids of chunk(parts.strong, 20)) {
+    const rows = await db
+      .selectFrom('identity_links')
+      .selectAll()
+      .where('site', '=', site)
+      .where((eb) => eb.or(ids.map((id) => eb.and([eb('a_kind', '=', id.kind), eb('a_value', '=', id.value)]))))
+      .execute();
+    for (const row of rows) {
+      const key = `${row.message_id}\u0000${row.idx}`;
+      if (seenLinks.has(key)) continue;
+      seenLinks.add(key);
+      links.push({
+        a: { kind: row.a_kind as IdKind, value: row.a_value },
+        b: { kind: row.b_kind as IdKind, value: row.b_value },
+        rule: row.rule,
+        messageId: row.message_id,
+        at: iso(Number(row.at))!,
+      });
+    }
+  }
+  const anonymousFirstSeen = new Map<string, number>();
+  for (const ids of chunk([...new Set([...parts.stretches.map((s) => s.anonymous_id), ...parts.unclaimed])])) {
+    for (const row of await db.selectFrom('identifiers').select(['value', 'first_seen']).where('site', '=', site).where('kind', '=', 'anonymousId').where('value', 'in', ids).execute()) {
+      anonymousFirstSeen.set(row.value, Number(row.first_seen));
+    }
+  }
+  return {
+    id: personId,
+    identifiers: [
+      ...parts.strong.map((id) => ({ kind: id.kind, value: id.value, firstSeen: iso(id.first_seen)! })),
+      ...[...anonymousFirstSeen].map(([value, firstSeen]) => ({ kind: 'anonymousId' as const, value, firstSeen: iso(firstSeen)! })),
+    ],
+    devices: [
+      ...parts.stretches.map((stretch) => ({
+        anonymousId: stretch.anonymous_id,
+        from: stretch.from_at === beginning ? null : iso(stretch.from_at),
+        to: stretch.to_at === end ? null : iso(stretch.to_at),
+        linkedBy: { rule: stretch.rule, messageId: stretch.message_id, at: iso(stretch.from_at === beginning ? null : stretch.from_at) ?? '' },
+      })),
+      ...parts.unclaimed.map((anonymousId) => ({ anonymousId, from: null, to: null, linkedBy: null })),
+    ],
+    links,
+    traits: await traitsOf(db, site, personOwners(parts)),
+    accounts: await accountsOf(db, site, parts, options),
+    firstSeen: iso(first?.timestamp),
+    lastSeen: iso(last?.timestamp),
+  };
+}
+
+/** An account from its id (merged ones lead to where they went) or its domain; implied accounts when enabled. */
+export async function resolveAccount(db: Db, site: string, ref: string, options: IdentityOptions): Promise<{ id: string; implied: boolean } | null> {
+  const direct = await mergedTarget(db, site, ref);
+  if (direct) return { id: direct.id, implied: false };
+  const domain = normalizeDomain(ref);
+  if (!domain) return null;
+  const byDomain = await accountByDomain(db, site, domain);
+  if (byDomain) return { id: byDomain.id, implied: false };
+  if (options.autoAccounts && !isFreeMailDomain(domain) && !(await domainTaken(db, site, domain))) {
+    const someone = await db.selectFrom('identifiers').select('value').where('site', '=', site).where('email_domain', '=', domain).executeTakeFirst();
+    if (someone) return { id: domain, implied: true };
+  }
+  return null;
+}
+
+async function mergedInto(db: Db, site: string, accountId: string): Promise<string[]> {
+  const all = [accountId];
+  for (let i = 0; i < all.length && i < 1000; i++) {
+    const rows = await db.selectFrom('accounts').select('account_id').where('site', '=', site).where('merged_into', '=', all[i]!).execute();
+    all.push(...rows.map((row) => row.account_id));
+  }
+  return all;
+}
+
+/** The people of an account: members by group() or groupId, and colleagues by a work email at its domain. */
+export async function accountPeople(db: Db, site: string, account: { id: string; implied: boolean }, options: IdentityOptions): Promise<PersonSummary[]> {
+  const ids = account.implied ? [] : await mergedInto(db, site, account.id);
+  const domain = account.implied ? account.id : ((await mergedTarget(db, site, account.id))?.domain ?? null);
+  const people = new Map<string, PersonSummary & { first: number; last: number }>();
+  const add = (personId: string, via: AccountMembership['via'], first: number, last: number) => {
+    const known = people.get(personId);
+    const better = !known || known.via === 'email-domain';
+    people.set(personId, {
+      id: personId,
+      identifiers: [],
+      via: better ? via : known!.via,
+      first: Math.min(first, known?.first ?? Infinity),
+      last: Math.max(last, known?.last ?? -Infinity),
+      firstSeen: null,
+      lastSeen: null,
+    });
+  };
+  for (const part of chunk(ids)) {
+    const rows = await db
+      .selectFrom('account_members as m')
+      .innerJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'm.site').onRef('i.kind', '=', 'm.actor_kind').onRef('i.value', '=', 'm.actor_value'))
+      .select(['i.person_id', 'm.rule', 'm.first_seen', 'm.last_seen'])
+      .where('m.site', '=', site)
+      .where('m.account_id', 'in', part)
+      .execute();
+    for (const row of rows) add(row.person_id, row.rule === 'group' ? 'group' : 'context', Number(row.first_seen), Number(row.last_seen));
+  }
+  const sharedDomain = domain && !isFreeMailDomain(domain) && (account.implied || (await accountByDomain(db, site, domain))?.id === account.id);
+  if (sharedDomain) {
+    const rows = await db.selectFrom('identifiers').select(['person_id', 'first_seen']).where('site', '=', site).where('kind', '=', 'email').where('email_domain', '=', domain).execute();
+    for (const row of rows) add(row.person_id, 'email-domain', Number(row.first_seen), Number(row.first_seen));
+  }
+  for (const ids of chunk([...people.keys()])) {
+    const rows = await db.selectFrom('identifiers').select(['person_id', 'kind', 'value']).where('site', '=', site).where('person_id', 'in', ids).where('kind', '!=', 'anonymousId').execute();
+    for (const row of rows) people.get(row.person_id)!.identifiers.push({ kind: row.kind as IdKind, value: row.value });
+  }
+  return [...people.values()]
+    .filter((person) => person.identifiers.length || person.via !== 'email-domain')
+    .sort((x, y) => x.first - y.first || (x.id < y.id ? -1 : 1))
+    .map(({ first, last, ...person }) => ({ ...person, firstSeen: iso(Number.isFinite(first) ? first : null), lastSeen: iso(Number.isFinite(last) ? last : null) }));
+}
+
+export async function accountRecord(db: Db, site: string, account: { id: string; implied: boolean }, options: IdentityOptions): Promise<AccountRecord> {
+  const people = await accountPeople(db, site, account, options);
+  if (account.implied) {
+    return { id: account.id, domain: account.id, merged: [], implied: true, traits: {}, people: people.length, firstSeen: null, lastSeen: null };
+  }
+  const ids = await mergedInto(db, site, account.id);
+  const rows = await db.selectFrom('accounts').selectAll().where('site', '=', site).where('account_id', 'in', ids).execute();
+  const own = rows.find((row) => row.account_id === account.id)!;
+  return {
+    id: account.id,
+    domain: own.domain,
+    merged: ids.slice(1),
+    implied: false,
+    traits: await traitsOf(db, site, ids.map((id) => ({ kind: 'account', value: id }))),
+    people: people.length,
+    firstSeen: iso(Math.min(...rows.map((row) => Number(row.first_seen)))),
+    lastSeen: iso(Math.max(...rows.map((row) => Number(row.last_seen)))),
+  };
+}
+
+/**
+ * An account's events: those naming it (groupId), and those of its people that name no account,
+ * when it is the person's most recent account.
+ */
+export async function accountEvents(db: Db, site: string, account: { id: string; implied: boolean }, page: { after?: TimelineCursor; limit: number }, options: IdentityOptions): Promise<ScopedEvent[]> {
+  const ids = account.implied ? [] : await mergedInto(db, site, account.id);
+  const scope: EventScope = { userIds: [], owners: [], devices: [], groupIds: ids };
+  for (const person of await accountPeople(db, site, account, options)) {
+    const parts = await personParts(db, site, person.id);
+    const accounts = await accountsOf(db, site, parts, options);
+    if (accounts[0]?.id !== account.id) continue;
+    const personScope = scopeOf(parts);
+    scope.userIds.push(...personScope.userIds);
+    scope.owners.push(...personScope.owners);
+    scope.devices.push(...personScope.devices);
+  }
+  const unique = <T>(items: T[], key: (item: T) => string) => [...new Map(items.map((item) => [key(item), item])).values()];
+  scope.owners = unique(scope.owners, identifierKey);
+  return eventsIn(db, site, scope, page);
+}
