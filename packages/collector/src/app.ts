@@ -2,10 +2,11 @@ import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { collectorConfig, type CollectorSettings } from './config.ts';
 import type { Storage } from './storage/port.ts';
-import { StorageUnavailableError } from './storage/port.ts';
+import { IdentityConflictError, StorageUnavailableError } from './storage/port.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { ingestRoutes } from './ingest/route.ts';
 import { eventRoutes } from './events/route.ts';
+import { identityRoutes } from './persons/route.ts';
 import { scriptRoutes, type ScriptSource } from './script/route.ts';
 
 export interface CollectorOptions {
@@ -44,6 +45,7 @@ export function createCollector(options: CollectorOptions): Hono {
 
   app.route('/v1', ingestRoutes({ config, storage, clientIp: options.clientIp ?? (() => undefined), now }));
   app.route('/v1/events', eventRoutes(config, storage));
+  app.route('/v1', identityRoutes(config, storage));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));
 
   app.get('/health', async (c) => {
@@ -54,6 +56,7 @@ export function createCollector(options: CollectorOptions): Hono {
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof IdentityConflictError) return errorResponse(c, new ApiError(409, 'identity_conflict', error.message));
     if (error instanceof StorageUnavailableError) {
       log('storage unavailable', error.cause ?? error);
       return errorResponse(

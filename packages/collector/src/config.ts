@@ -18,6 +18,8 @@ export interface CollectorConfig {
   rateLimit: { perWriteKey: RateLimit; perIp: RateLimit };
   /** Where the SDK's script-tag build is served, so a site can proxy it first-party. */
   scriptPath: string;
+  /** A work-email domain no account claims becomes an account of its own. */
+  autoAccounts: boolean;
 }
 
 export type CollectorSettings = Pick<CollectorConfig, 'writeKeys' | 'secretKey'> & Partial<CollectorConfig>;
@@ -38,6 +40,7 @@ export function collectorConfig(settings: CollectorSettings): CollectorConfig {
     storeRawIp: false,
     rateLimit: defaultRateLimit,
     scriptPath: '/journey.js',
+    autoAccounts: false,
     ...settings,
   };
 }

@@ -27,7 +27,9 @@ export function ingestRoutes({ config, storage, clientIp, now }: IngestOptions):
   const perKey = createRateLimiter(config.rateLimit.perWriteKey, now);
   const perIp = createRateLimiter(config.rateLimit.perIp, now);
 
-  app.use('*', ingestCors(config.writeKeys));
+  // CORS for the ingestion endpoints only: the read and admin API is never called cross-origin.
+  const cors = ingestCors(config.writeKeys);
+  for (const path of ['/batch', ...eventTypes.map((type) => `/${type}`)]) app.use(path, cors);
 
   const ingest = async (c: Context, single: EventType | undefined) => {
     const ip = clientIp(c);

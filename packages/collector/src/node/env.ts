@@ -13,6 +13,7 @@ export interface NodeEnv {
   JOURNEY_RATE_LIMIT_WRITE_KEY?: string;
   JOURNEY_RATE_LIMIT_IP?: string;
   JOURNEY_SCRIPT_PATH?: string;
+  JOURNEY_AUTO_ACCOUNTS?: string;
 }
 
 export interface NodeSettings {
@@ -52,6 +53,7 @@ export function settingsFromEnv(env: NodeEnv): NodeSettings {
         perIp: rate('JOURNEY_RATE_LIMIT_IP', env.JOURNEY_RATE_LIMIT_IP, defaultRateLimit.perIp),
       },
       scriptPath: env.JOURNEY_SCRIPT_PATH?.trim() || '/journey.js',
+      autoAccounts: flag('JOURNEY_AUTO_ACCOUNTS', env.JOURNEY_AUTO_ACCOUNTS),
     },
   };
 }
