@@ -41,7 +41,9 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex('events_user_id').execute();
         await db.schema.createIndex('events_anonymous_time').on('events').columns(['site', 'anonymous_id', 'timestamp']).execute();
         await db.schema.createIndex('events_user_time').on('events').columns(['site', 'user_id', 'timestamp']).execute();
-        await db.schema.createIndex('events_group_time').on('events').columns(['site', 'group_id', 'timestamp']).execute();
+        // Partial: most events name no account, and a full index would tempt the planner to walk
+        // it for "group_id IS NULL" instead of the anonymous_id index a device's stretch needs.
+        await db.schema.createIndex('events_group_time').on('events').columns(['site', 'group_id', 'timestamp']).where('group_id', 'is not', null).execute();
 
         const text = (name: string, table: ReturnType<Kysely<any>['schema']['createTable']>) => table.addColumn(name, 'text', (c) => c.notNull());
         const time = (name: string, table: ReturnType<Kysely<any>['schema']['createTable']>) => table.addColumn(name, bigint, (c) => c.notNull());
@@ -77,6 +79,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await index('device_segments', 'device_segments_owner', ['site', 'owner_kind', 'owner_value']);
 
         await table('person_redirects', [['site', 'text'], ['from_id', 'text'], ['to_id', 'text']], ['site', 'from_id']);
+        await index('person_redirects', 'person_redirects_to', ['site', 'to_id']);
         await table('identity_splits', [['site', 'text'], ['split_id', 'text'], ['at', 'time'], ['kind', 'text'], ['value', 'text']], ['site', 'split_id', 'kind', 'value']);
         await index('identity_splits', 'identity_splits_member', ['site', 'kind', 'value']);
 

@@ -3,8 +3,8 @@ import type { Database } from '../schema.ts';
 import { identifierKey, type StrongIdentifier } from '../../identity/identifiers.ts';
 import type { ErasureCounts } from '../../identity/records.ts';
 import { beginning } from '../../identity/resolve.ts';
-import { recomputeDevices, recomputePeople } from './apply.ts';
-import { chunk, eventsIn } from './scope.ts';
+import { noteSplit, recomputeDevices, recomputePeople } from './apply.ts';
+import { byKind, chunk, eventsIn } from './scope.ts';
 import { personParts, scopeOf } from './read.ts';
 import { IdentityConflictError } from '../port.ts';
 
@@ -25,6 +25,7 @@ export async function splitPerson(trx: Db, site: string, personId: string, membe
   if (leaving.length !== members.length) throw new IdentityConflictError('every identifier to split off must belong to the person');
   if (leaving.length === 0 || leaving.length === own.size) throw new IdentityConflictError('a split must leave identifiers on both sides');
   for (const id of leaving) await trx.insertInto('identity_splits').values({ site, split_id: splitId, at, kind: id.kind, value: id.value }).execute();
+  noteSplit(trx, site);
   await recomputePeople(trx, site, strongOf(parts));
 }
 
@@ -89,34 +90,25 @@ export async function erasePerson(trx: Db, site: string, personId: string): Prom
     }
   }
 
-  const byOwner = <T extends 'device_claims' | 'device_first_use'>(table: T, ids: StrongIdentifier[]) =>
-    trx
-      .deleteFrom(table as 'device_claims')
-      .where('site', '=', site)
-      .where((eb) => eb.or(ids.map((id) => eb.and([eb('owner_kind', '=', id.kind), eb('owner_value', '=', id.value)]))));
 
   const shared = new Set(parts.stretches.map((stretch) => stretch.anonymous_id));
   const neighbours = new Map<string, StrongIdentifier>();
-  for (const ids of chunk(strong, 20)) {
-    const links = await trx
-      .selectFrom('identity_links')
-      .selectAll()
-      .where('site', '=', site)
-      .where((eb) =>
-        eb.or(ids.flatMap((id) => [eb.and([eb('a_kind', '=', id.kind), eb('a_value', '=', id.value)]), eb.and([eb('b_kind', '=', id.kind), eb('b_value', '=', id.value)])])),
-      )
-      .execute();
+  for (const { kind, values } of byKind(strong)) {
+    const links = [
+      ...(await trx.selectFrom('identity_links').selectAll().where('site', '=', site).where('a_kind', '=', kind).where('a_value', 'in', values).execute()),
+      ...(await trx.selectFrom('identity_links').selectAll().where('site', '=', site).where('b_kind', '=', kind).where('b_value', 'in', values).execute()),
+    ];
     const own = new Set(strong.map(identifierKey));
     for (const link of links) {
       for (const end of [{ kind: link.a_kind, value: link.a_value }, { kind: link.b_kind, value: link.b_value }] as StrongIdentifier[]) {
         if (!own.has(identifierKey(end))) neighbours.set(identifierKey(end), end);
       }
-      await trx.deleteFrom('identity_links').where('site', '=', site).where('message_id', '=', link.message_id).where('idx', '=', link.idx).execute();
-      counts.links++;
+      const deleted = await trx.deleteFrom('identity_links').where('site', '=', site).where('message_id', '=', link.message_id).where('idx', '=', link.idx).executeTakeFirst();
+      counts.links += Number(deleted.numDeletedRows);
     }
-    await byOwner('device_claims', ids).execute();
-    await byOwner('device_first_use', ids).execute();
-    await trx.deleteFrom('identity_splits').where('site', '=', site).where((eb) => eb.or(ids.map((id) => eb.and([eb('kind', '=', id.kind), eb('value', '=', id.value)])))).execute();
+    await trx.deleteFrom('device_claims').where('site', '=', site).where('owner_kind', '=', kind).where('owner_value', 'in', values).execute();
+    await trx.deleteFrom('device_first_use').where('site', '=', site).where('owner_kind', '=', kind).where('owner_value', 'in', values).execute();
+    await trx.deleteFrom('identity_splits').where('site', '=', site).where('kind', '=', kind).where('value', 'in', values).execute();
   }
 
   // Devices: their stretches are re-derived without this person; one left with no owner at all is theirs entirely.
@@ -133,14 +125,14 @@ export async function erasePerson(trx: Db, site: string, personId: string): Prom
     ...strong,
     ...ownDevices.map((value) => ({ kind: 'anonymousId', value })),
   ] as Array<{ kind: string; value: string }>;
-  for (const part of chunk(owners, 20)) {
-    const where = (prefix: 'owner' | 'actor') => (eb: any) =>
-      eb.or(part.map((owner) => eb.and([eb(`${prefix}_kind`, '=', owner.kind), eb(`${prefix}_value`, '=', owner.value)])));
-    counts.traits += Number((await trx.deleteFrom('trait_facts').where('site', '=', site).where(where('owner')).executeTakeFirst()).numDeletedRows);
-    await trx.deleteFrom('account_members').where('site', '=', site).where(where('actor')).execute();
-    await trx.deleteFrom('device_claims').where('site', '=', site).where('anonymous_id', 'in', part.filter((o) => o.kind === 'anonymousId').map((o) => o.value).concat([''])).execute();
-    await trx.deleteFrom('device_first_use').where('site', '=', site).where('anonymous_id', 'in', part.filter((o) => o.kind === 'anonymousId').map((o) => o.value).concat([''])).execute();
-    const deleted = await trx.deleteFrom('identifiers').where('site', '=', site).where((eb) => eb.or(part.map((owner) => eb.and([eb('kind', '=', owner.kind), eb('value', '=', owner.value)])))).executeTakeFirst();
+  for (const { kind, values } of byKind(owners)) {
+    counts.traits += Number((await trx.deleteFrom('trait_facts').where('site', '=', site).where('owner_kind', '=', kind).where('owner_value', 'in', values).executeTakeFirst()).numDeletedRows);
+    await trx.deleteFrom('account_members').where('site', '=', site).where('actor_kind', '=', kind).where('actor_value', 'in', values).execute();
+    if (kind === 'anonymousId') {
+      await trx.deleteFrom('device_claims').where('site', '=', site).where('anonymous_id', 'in', values).execute();
+      await trx.deleteFrom('device_first_use').where('site', '=', site).where('anonymous_id', 'in', values).execute();
+    }
+    const deleted = await trx.deleteFrom('identifiers').where('site', '=', site).where('kind', '=', kind).where('value', 'in', values).executeTakeFirst();
     counts.identifiers += Number(deleted.numDeletedRows);
   }
   // What the person's stretches of shared devices said: traits and memberships recorded from their events.

@@ -3,6 +3,7 @@ import type { Database } from '../schema.ts';
 import type { IdentityFacts } from '../../identity/facts.ts';
 import { emailDomain, identifierKey, normalizeDomain, type Identifier, type StrongIdentifier } from '../../identity/identifiers.ts';
 import { beginning, partition, personId, segments, type Claim, type Edge, type Node, type Split } from '../../identity/resolve.ts';
+import { byKind } from './scope.ts';
 
 type Db = Kysely<Database>;
 
@@ -151,8 +152,6 @@ async function recordMembership(trx: Db, site: string, actor: Identifier, accoun
     .execute();
 }
 
-// Queries by many identifiers are cut in chunks that stay under every dialect's parameter limit (D1: 100).
-const chunk = <T>(items: T[], size = 40): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /**
  * Re-derives the people around these identifiers: follows their links to the whole connected
@@ -165,20 +164,11 @@ export async function recomputePeople(trx: Db, site: string, start: StrongIdenti
   let frontier = [...seen.values()];
   while (frontier.length) {
     const next: StrongIdentifier[] = [];
-    for (const ids of chunk(frontier)) {
-      const rows = await trx
-        .selectFrom('identity_links')
-        .selectAll()
-        .where('site', '=', site)
-        .where((eb) =>
-          eb.or(
-            ids.flatMap((id) => [
-              eb.and([eb('a_kind', '=', id.kind), eb('a_value', '=', id.value)]),
-              eb.and([eb('b_kind', '=', id.kind), eb('b_value', '=', id.value)]),
-            ]),
-          ),
-        )
-        .execute();
+    for (const { kind, values } of byKind(frontier)) {
+      const rows = [
+        ...(await trx.selectFrom('identity_links').selectAll().where('site', '=', site).where('a_kind', '=', kind).where('a_value', 'in', values).execute()),
+        ...(await trx.selectFrom('identity_links').selectAll().where('site', '=', site).where('b_kind', '=', kind).where('b_value', 'in', values).execute()),
+      ];
       for (const row of rows) {
         const edge: Edge = {
           a: { kind: row.a_kind as StrongIdentifier['kind'], value: row.a_value },
@@ -201,22 +191,14 @@ export async function recomputePeople(trx: Db, site: string, start: StrongIdenti
 
   const nodes: Array<Node & { personId: string }> = [];
   const splitIds = new Set<string>();
-  for (const ids of chunk([...seen.values()])) {
-    const rows = await trx
-      .selectFrom('identifiers')
-      .selectAll()
-      .where('site', '=', site)
-      .where((eb) => eb.or(ids.map((id) => eb.and([eb('kind', '=', id.kind), eb('value', '=', id.value)]))))
-      .execute();
+  const anySplits = await siteHasSplits(trx, site);
+  for (const { kind, values } of byKind([...seen.values()])) {
+    const rows = await trx.selectFrom('identifiers').selectAll().where('site', '=', site).where('kind', '=', kind).where('value', 'in', values).execute();
     for (const row of rows) {
       nodes.push({ kind: row.kind as StrongIdentifier['kind'], value: row.value, firstSeen: Number(row.first_seen), firstMessageId: row.first_message_id, personId: row.person_id });
     }
-    const splits = await trx
-      .selectFrom('identity_splits')
-      .select('split_id')
-      .where('site', '=', site)
-      .where((eb) => eb.or(ids.map((id) => eb.and([eb('kind', '=', id.kind), eb('value', '=', id.value)]))))
-      .execute();
+    if (!anySplits) continue;
+    const splits = await trx.selectFrom('identity_splits').select('split_id').where('site', '=', site).where('kind', '=', kind).where('value', 'in', values).execute();
     for (const row of splits) splitIds.add(row.split_id);
   }
   const splits: Split[] = [];
@@ -227,6 +209,7 @@ export async function recomputePeople(trx: Db, site: string, start: StrongIdenti
 
   const { people } = partition(nodes, [...edges.values()], splits);
   const before = new Map(nodes.map((node) => [identifierKey(node), node.personId]));
+  const previousIds = new Set(before.values());
   const newIds = new Set(people.map((group) => personId(site, group[0]!)));
   const moved = new Map<string, string>(); // old person id -> new person id
   for (const group of people) {
@@ -239,10 +222,31 @@ export async function recomputePeople(trx: Db, site: string, start: StrongIdenti
       if (!newIds.has(old) && (!moved.has(old) || personId(site, node) === old)) moved.set(old, id);
     }
   }
-  for (const id of newIds) await trx.deleteFrom('person_redirects').where('site', '=', site).where('from_id', '=', id).execute();
+  // A person id in use again (a split restored it) must not redirect anywhere.
+  for (const id of newIds) if (!previousIds.has(id)) await trx.deleteFrom('person_redirects').where('site', '=', site).where('from_id', '=', id).execute();
   for (const [from, to] of moved) await redirect(trx, site, from, to);
-  await refreshDeviceOwners(trx, site, [...seen.values()]);
+  // Devices owned by these identifiers name their people: only worth refreshing if someone moved.
+  if (moved.size) await refreshDeviceOwners(trx, site, [...seen.values()]);
 }
+
+/** Whether any admin split exists for the site, asked once per transaction: most graphs have none. */
+const splitsKnown = new WeakMap<Db, Map<string, boolean>>();
+async function siteHasSplits(trx: Db, site: string): Promise<boolean> {
+  let sites = splitsKnown.get(trx);
+  if (!sites) splitsKnown.set(trx, (sites = new Map()));
+  let known = sites.get(site);
+  if (known === undefined) {
+    known = !!(await trx.selectFrom('identity_splits').select('site').where('site', '=', site).limit(1).executeTakeFirst());
+    sites.set(site, known);
+  }
+  return known;
+}
+
+/** A split was just written in this transaction. */
+export const noteSplit = (trx: Db, site: string): void => {
+  if (!splitsKnown.has(trx)) splitsKnown.set(trx, new Map());
+  splitsKnown.get(trx)!.set(site, true);
+};
 
 /** Points an old person id (and every id that pointed at it) to where its person went. */
 export async function redirect(trx: Db, site: string, from: string, to: string): Promise<void> {
@@ -300,20 +304,15 @@ async function refreshDevice(trx: Db, site: string, anonymousId: string, first: 
     (await trx.selectFrom('identifiers').select('person_id').where('site', '=', site).where('kind', '=', id.kind).where('value', '=', id.value).executeTakeFirst())?.person_id ?? personId(site, id);
   const current = last ? await personOf(last) : own;
   await trx.updateTable('identifiers').set({ person_id: current }).where('site', '=', site).where('kind', '=', 'anonymousId').where('value', '=', anonymousId).execute();
-  if (first) await redirect(trx, site, own, await personOf(first));
+  if (first) await redirect(trx, site, own, first === last ? current : await personOf(first));
   else await trx.deleteFrom('person_redirects').where('site', '=', site).where('from_id', '=', own).execute();
 }
 
 /** After people changed, the devices they own (now or at their start) must name the new ids. */
 async function refreshDeviceOwners(trx: Db, site: string, ids: StrongIdentifier[]): Promise<void> {
   const devices = new Set<string>();
-  for (const part of chunk(ids)) {
-    const rows = await trx
-      .selectFrom('device_segments')
-      .select('anonymous_id')
-      .where('site', '=', site)
-      .where((eb) => eb.or(part.map((id) => eb.and([eb('owner_kind', '=', id.kind), eb('owner_value', '=', id.value)]))))
-      .execute();
+  for (const { kind, values } of byKind(ids)) {
+    const rows = await trx.selectFrom('device_segments').select('anonymous_id').where('site', '=', site).where('owner_kind', '=', kind).where('owner_value', 'in', values).execute();
     for (const row of rows) devices.add(row.anonymous_id);
   }
   for (const anonymousId of devices) {

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import type { JsonValue } from '@journey/protocol';
 import type { Database } from '../schema.ts';
 import { isFreeMailDomain } from '../../identity/free-mail.ts';
-import { identifierKey, normalizeDomain, normalizeEmail, type IdKind, type StrongIdentifier } from '../../identity/identifiers.ts';
+import { normalizeDomain, normalizeEmail, type IdKind, type StrongIdentifier } from '../../identity/identifiers.ts';
 import { beginning, end } from '../../identity/resolve.ts';
 import type { AccountMembership, AccountRecord, PersonRecord, PersonSummary, TraitValue } from '../../identity/records.ts';
-import { chunk, eventsIn, type EventScope, type ScopedEvent, type TimelineCursor } from './scope.ts';
+import { byKind, chunk, eventsIn, type EventScope, type ScopedEvent, type TimelineCursor } from './scope.ts';
 
 type Db = Kysely<Database>;
 
@@ -49,13 +49,8 @@ export async function personParts(db: Db, site: string, personId: string): Promi
   const rows = await db.selectFrom('identifiers').select(['kind', 'value', 'first_seen', 'first_message_id']).where('site', '=', site).where('person_id', '=', personId).execute();
   const strong = rows.filter((row) => row.kind !== 'anonymousId').map((row) => ({ ...row, kind: row.kind as IdKind, first_seen: Number(row.first_seen) }));
   const stretches: PersonParts['stretches'] = [];
-  for (const ids of chunk(strong, 20)) {
-    const found = await db
-      .selectFrom('device_segments')
-      .selectAll()
-      .where('site', '=', site)
-      .where((eb) => eb.or(ids.map((id) => eb.and([eb('owner_kind', '=', id.kind), eb('owner_value', '=', id.value)]))))
-      .execute();
+  for (const { kind, values } of byKind(strong)) {
+    const found = await db.selectFrom('device_segments').selectAll().where('site', '=', site).where('owner_kind', '=', kind).where('owner_value', 'in', values).execute();
     stretches.push(...found.map((row) => ({ ...row, from_at: Number(row.from_at), to_at: Number(row.to_at) })));
   }
   // Only the first devices count, earliest claim first: a spammed identifier cannot swallow thousands.
@@ -89,18 +84,19 @@ export async function personTimeline(db: Db, site: string, personId: string, pag
 /** Traits, latest value per key (by event time), first-seen kept, from facts on these owners. */
 async function traitsOf(db: Db, site: string, owners: Owner[]): Promise<Record<string, TraitValue>> {
   const facts: Array<{ key: string; value: string; at: number; message_id: string }> = [];
-  for (const part of chunk(owners, 20)) {
+  for (const { kind, values } of byKind(owners)) {
     const rows = await db
       .selectFrom('trait_facts')
       .select(['owner_kind', 'owner_value', 'key', 'value', 'at', 'message_id'])
       .where('site', '=', site)
-      .where((eb) => eb.or(part.map((owner) => eb.and([eb('owner_kind', '=', owner.kind), eb('owner_value', '=', owner.value)]))))
+      .where('owner_kind', '=', kind)
+      .where('owner_value', 'in', values)
       .execute();
     for (const row of rows) {
-      const owner = part.find((candidate) => candidate.kind === row.owner_kind && candidate.value === row.owner_value)!;
       const at = Number(row.at);
-      if (owner.from !== undefined && (at < owner.from || at >= owner.to!)) continue;
-      facts.push({ key: row.key, value: row.value, at, message_id: row.message_id });
+      // A device's facts count only within this person's stretches of it.
+      const within = owners.some((owner) => owner.kind === row.owner_kind && owner.value === row.owner_value && (owner.from === undefined || (at >= owner.from && at < owner.to!)));
+      if (within) facts.push({ key: row.key, value: row.value, at, message_id: row.message_id });
     }
   }
   const traits: Record<string, TraitValue & { at: number; messageId: string; first: number }> = {};
@@ -147,17 +143,12 @@ export async function accountsOf(db: Db, site: string, parts: PersonParts, optio
   // Ordered by the latest group() call, then by activity: an event naming an account (groupId)
   // does not move the person; a group() call does.
   const found = new Map<string, AccountMembership & { last: number; grouped: number }>();
-  for (const part of chunk(actors, 20)) {
-    const rows = await db
-      .selectFrom('account_members')
-      .selectAll()
-      .where('site', '=', site)
-      .where((eb) => eb.or(part.map((actor) => eb.and([eb('actor_kind', '=', actor.kind), eb('actor_value', '=', actor.value)]))))
-      .execute();
+  for (const { kind, values } of byKind(actors)) {
+    const rows = await db.selectFrom('account_members').selectAll().where('site', '=', site).where('actor_kind', '=', kind).where('actor_value', 'in', values).execute();
     for (const row of rows) {
-      const actor = part.find((candidate) => candidate.kind === row.actor_kind && candidate.value === row.actor_value)!;
       const last = Number(row.last_seen);
-      if (actor.from !== undefined && (last < actor.from || last >= actor.to!)) continue;
+      const within = actors.some((actor) => actor.kind === row.actor_kind && actor.value === row.actor_value && (actor.from === undefined || (last >= actor.from && last < actor.to!)));
+      if (!within) continue;
       const account = await mergedTarget(db, site, row.account_id);
       if (!account) continue;
       const known = found.get(account.id);
@@ -201,13 +192,8 @@ export async function personRecord(db: Db, site: string, personId: string, optio
 
   const links: PersonRecord['links'] = [];
   const seenLinks = new Set<string>();
-  for (const ids of chunk(parts.strong, 20)) {
-    const rows = await db
-      .selectFrom('identity_links')
-      .selectAll()
-      .where('site', '=', site)
-      .where((eb) => eb.or(ids.map((id) => eb.and([eb('a_kind', '=', id.kind), eb('a_value', '=', id.value)]))))
-      .execute();
+  for (const { kind, values } of byKind(parts.strong)) {
+    const rows = await db.selectFrom('identity_links').selectAll().where('site', '=', site).where('a_kind', '=', kind).where('a_value', 'in', values).execute();
     for (const row of rows) {
       const key = `${row.message_id}\u0000${row.idx}`;
       if (seenLinks.has(key)) continue;
@@ -339,21 +325,49 @@ export async function accountRecord(db: Db, site: string, account: { id: string;
 
 /**
  * An account's events: those naming it (groupId), and those of its people that name no account,
- * when it is the person's most recent account.
+ * when it is the person's most recent account. The people and their accounts are read in bulk:
+ * an account of 200 people costs a few queries, not a few per person.
  */
 export async function accountEvents(db: Db, site: string, account: { id: string; implied: boolean }, page: { after?: TimelineCursor; limit: number }, options: IdentityOptions): Promise<ScopedEvent[]> {
   const ids = account.implied ? [] : await mergedInto(db, site, account.id);
-  const scope: EventScope = { userIds: [], owners: [], devices: [], groupIds: ids };
-  for (const person of await accountPeople(db, site, account, options)) {
-    const parts = await personParts(db, site, person.id);
-    const accounts = await accountsOf(db, site, parts, options);
-    if (accounts[0]?.id !== account.id) continue;
-    const personScope = scopeOf(parts);
-    scope.userIds.push(...personScope.userIds);
-    scope.owners.push(...personScope.owners);
-    scope.devices.push(...personScope.devices);
+  const people = new Set((await accountPeople(db, site, account, options)).map((person) => person.id));
+  const identifiers: Array<{ person_id: string; kind: string; value: string }> = [];
+  for (const part of chunk([...people], 80)) {
+    identifiers.push(...(await db.selectFrom('identifiers').select(['person_id', 'kind', 'value']).where('site', '=', site).where('person_id', 'in', part).execute()));
   }
-  const unique = <T>(items: T[], key: (item: T) => string) => [...new Map(items.map((item) => [key(item), item])).values()];
-  scope.owners = unique(scope.owners, identifierKey);
+  // Each person's most recent account: the latest group() call, then the latest activity.
+  const best = new Map<string, { account: string; grouped: number; last: number }>();
+  const personOf = new Map(identifiers.map((id) => [`${id.kind}\u0000${id.value}`, id.person_id]));
+  const targets = new Map<string, Promise<string>>();
+  const targetOf = (accountId: string) => {
+    if (!targets.has(accountId)) targets.set(accountId, mergedTarget(db, site, accountId).then((found) => found?.id ?? accountId));
+    return targets.get(accountId)!;
+  };
+  for (const { kind, values } of byKind(identifiers)) {
+    const rows = await db.selectFrom('account_members').selectAll().where('site', '=', site).where('actor_kind', '=', kind).where('actor_value', 'in', values).execute();
+    for (const row of rows) {
+      const person = personOf.get(`${row.actor_kind}\u0000${row.actor_value}`)!;
+      const target = await targetOf(row.account_id);
+      const grouped = row.last_group_at === null ? -Infinity : Number(row.last_group_at);
+      const last = Number(row.last_seen);
+      const known = best.get(person);
+      if (!known || grouped > known.grouped || (grouped === known.grouped && last > known.last)) best.set(person, { account: target, grouped, last });
+    }
+  }
+  // People with no membership of their own are here by their email's domain: this is their account.
+  const credited = [...people].filter((person) => (best.get(person)?.account ?? account.id) === account.id);
+  const mine = new Set(credited);
+  const scope: EventScope = { userIds: [], owners: [], devices: [], groupIds: ids };
+  const anonymous = identifiers.filter((id) => mine.has(id.person_id) && id.kind === 'anonymousId').map((id) => id.value);
+  for (const id of identifiers) {
+    if (!mine.has(id.person_id) || id.kind === 'anonymousId') continue;
+    if (id.kind === 'userId') scope.userIds.push(id.value);
+    scope.owners.push({ kind: id.kind as StrongIdentifier['kind'], value: id.value });
+  }
+  const claimed = new Set<string>();
+  for (const part of chunk(anonymous, 80)) {
+    for (const row of await db.selectFrom('device_segments').select('anonymous_id').where('site', '=', site).where('anonymous_id', 'in', part).execute()) claimed.add(row.anonymous_id);
+  }
+  scope.devices = anonymous.filter((device) => !claimed.has(device));
   return eventsIn(db, site, scope, page);
 }

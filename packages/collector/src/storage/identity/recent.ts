@@ -9,9 +9,12 @@ import { emptyFacts, hasFacts } from '../../identity/facts.ts';
  */
 export function createFactFilter(maxEntries = 100_000, ttl = 10 * 60_000, now: () => number = Date.now) {
   const known = new Map<string, { first: number; last: number; until: number }>();
+  // Activity windows (an account's last-seen) are kept to the minute: a member's every event would
+  // otherwise rewrite the same row.
+  const slack = 60_000;
   const covered = (key: string, at: number) => {
     const entry = known.get(key);
-    return !!entry && entry.until > now() && entry.first <= at && at <= entry.last;
+    return !!entry && entry.until > now() && entry.first <= at && at <= entry.last + slack;
   };
   const note = (key: string, at: number, widen: boolean) => {
     const entry = known.get(key);

@@ -40,6 +40,7 @@ export function checkpointer(path: string): { afterCommit(): void; close(): Prom
       // The worker closes its connection itself, so the writer's close is the last one and lets
       // SQLite checkpoint and remove the WAL.
       const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.ref(); // a process with nothing else to do must still wait for the connection to close
       worker.postMessage('close');
       await exited;
     },
