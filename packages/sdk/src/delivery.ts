@@ -5,15 +5,20 @@ import { load, save } from './storage.ts';
 /** One POST: resolves with what the collector answered, rejects when the network failed. */
 export type Transport = (url: string, body: string) => Promise<{ status: number; retryAfter?: number; result?: IngestResult }>;
 
-/** How the queue sends; JourneyOptions documents each and its default. */
+/** How the queue sends. */
 export interface DeliveryOptions {
   writeKey: string;
+  /** Send when this many events wait (default 10)… */
   flushAt?: number;
+  /** …or when the oldest has waited this long, ms (default 1000). */
   flushInterval?: number;
+  /** Most events / bytes per request (default 100 / 60 KB, under the 64 KB a closing page may beacon). */
   batchEvents?: number;
   batchBytes?: number;
+  /** Most events / bytes kept while offline (default 1000 / 1 MB); the oldest go first, counted. */
   maxQueue?: number;
   maxQueueBytes?: number;
+  /** Longest wait between retries, ms (default 5 minutes). */
   maxBackoff?: number;
 }
 

@@ -26,18 +26,6 @@ export interface JourneyOptions extends DeliveryOptions {
   respectDnt?: boolean;
   /** Say in the console why something was dropped (default false). */
   debug?: boolean;
-  /** Send when this many events wait (default 10)… */
-  flushAt?: number;
-  /** …or when the oldest has waited this long, ms (default 1000). */
-  flushInterval?: number;
-  /** Most events / bytes per request (default 100 / 60 KB, under the 64 KB a closing page may beacon). */
-  batchEvents?: number;
-  batchBytes?: number;
-  /** Most events / bytes kept while offline (default 1000 / 1 MB); the oldest go first, counted. */
-  maxQueue?: number;
-  maxQueueBytes?: number;
-  /** Longest wait between retries, ms (default 5 minutes). */
-  maxBackoff?: number;
   /** Where queued events wait (default IndexedDB, else localStorage, else memory). */
   store?: Store;
   /** How batches are posted (default fetch, text/plain). */

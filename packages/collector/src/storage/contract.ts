@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { StorageUnavailableError, type NewEvent, type Storage } from './port.ts';
 
 export interface ContractSubject {
@@ -29,18 +29,23 @@ export function newEvent(overrides: Partial<NewEvent> = {}): NewEvent {
   };
 }
 
+/** Opens storages for the tests of one describe block and closes them after each test. */
+export function opener(subject: ContractSubject): () => Promise<Storage> {
+  const opened: Storage[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((storage) => storage.close()));
+  });
+  return async () => {
+    const storage = await subject.open();
+    opened.push(storage);
+    return storage;
+  };
+}
+
 /** The specification of the Storage port: every adapter runs it against a real database. */
 export function storageContract(name: string, subject: ContractSubject): void {
   describe(`storage contract: ${name}`, () => {
-    const opened: Storage[] = [];
-    const open = async () => {
-      const storage = await subject.open();
-      opened.push(storage);
-      return storage;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((storage) => storage.close()));
-    });
+    const open = opener(subject);
 
     const all = async (storage: Storage, query: Partial<Parameters<Storage['listEvents']>[0]> = {}) =>
       (await storage.listEvents({ limit: 1000, ...query })).events.map((event) => event.payload);
@@ -133,7 +138,7 @@ export function storageContract(name: string, subject: ContractSubject): void {
       await storage.appendEvents(events);
       await storage.close();
       const again = await subject.reopen!(storage);
-      opened.push(again);
+      onTestFinished(() => again.close());
       expect(await all(again)).toEqual(events.map((event) => event.payload));
       expect((await again.appendEvents([events[0]!])).inserted).toEqual([false]);
     });

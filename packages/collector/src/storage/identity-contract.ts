@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IdentityOptions, Storage } from './port.ts';
-import type { ContractSubject } from './contract.ts';
+import { opener, type ContractSubject } from './contract.ts';
 import { eventsAt, shuffled, story, t0 } from './story.ts';
 
 const options: IdentityOptions = { autoAccounts: false };
@@ -47,15 +47,7 @@ async function outcome(storage: Storage) {
 /** The identity graph's specification: every adapter runs it against a real database. */
 export function identityContract(name: string, subject: ContractSubject): void {
   describe(`identity contract: ${name}`, () => {
-    const opened: Storage[] = [];
-    const open = async () => {
-      const storage = await subject.open();
-      opened.push(storage);
-      return storage;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((storage) => storage.close()));
-    });
+    const open = opener(subject);
 
     it('gets the story right: five people, stitched across devices and back in time, two at Northwind, a kiosk split at the login', async () => {
       const storage = await open();
