@@ -87,7 +87,10 @@ export async function eventsIn(db: Db, site: string, scope: EventScope, options:
       ),
       sql` union all `,
     );
-    return sql<{ seq: number; timestamp: number }>`${unions}`.execute(db).then((result) => result.rows);
+    // Sorted and cut inside the database: only each statement's first page comes back.
+    return sql<{ seq: number; timestamp: number }>`select seq, timestamp from (${unions}) as sources order by timestamp ${direction}, seq ${direction} limit ${limit}`
+      .execute(db)
+      .then((result) => result.rows);
   });
   const positions = new Map<number, number>();
   for (const rows of await Promise.all(reads)) for (const row of rows) positions.set(Number(row.seq), Number(row.timestamp));
