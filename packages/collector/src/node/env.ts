@@ -43,6 +43,7 @@ export function settingsFromEnv(env: NodeEnv): NodeSettings {
   }
   return {
     port,
+    // A file path for SQLite, or postgres://user:password@host/database for PostgreSQL.
     database: env.JOURNEY_DB?.trim() || './data/journey.db',
     writeKeys,
     secretKey: env.JOURNEY_SECRET_KEY?.trim() || undefined,

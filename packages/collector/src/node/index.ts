@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createCollector } from '../app.ts';
 import { openSqliteStorage } from '../storage/sqlite/index.ts';
+import { openPostgresStorage } from '../storage/postgres/index.ts';
 import type { ScriptSource } from '../script/route.ts';
 import { settingsFromEnv, type NodeEnv } from './env.ts';
 import { loadOrCreateKeys } from './keys.ts';
@@ -31,11 +32,13 @@ export interface RunningCollector {
 export async function startNodeCollector(options: NodeCollectorOptions): Promise<RunningCollector> {
   const print = options.print ?? ((line) => console.log(line));
   const settings = settingsFromEnv(options.env);
-  const database = resolve(settings.database);
-  const dataDir = dirname(database);
+  // postgres:// selects PostgreSQL; anything else is the embedded SQLite file.
+  const postgres = /^postgres(ql)?:\/\//.test(settings.database);
+  const database = postgres ? settings.database : resolve(settings.database);
+  const dataDir = postgres ? resolve('data') : dirname(database);
   mkdirSync(dataDir, { recursive: true });
   const keys = loadOrCreateKeys(dataDir, settings);
-  const storage = await openSqliteStorage(database);
+  const storage = postgres ? await openPostgresStorage(database) : await openSqliteStorage(database);
 
   const app = createCollector({
     storage,
@@ -52,7 +55,7 @@ export async function startNodeCollector(options: NodeCollectorOptions): Promise
   const url = `http://localhost:${port}`;
 
   // One write, so whoever reads the output sees the whole banner at once.
-  const banner = [`Journey collector listening on ${url}`, `  database    ${database}`];
+  const banner = [`Journey collector listening on ${url}`, `  database    ${postgres ? redactPassword(database) : database}`];
   for (const { key, site } of keys.writeKeys) banner.push(`  write key   ${key}  (site ${site})`);
   // The secret key is printed once, when it is made; after that it lives only in keys.json.
   if (keys.created.secretKey) banner.push(`  secret key  ${keys.secretKey}  (new; saved in ${keys.file})`);
@@ -87,6 +90,9 @@ export async function startNodeCollector(options: NodeCollectorOptions): Promise
       })),
   };
 }
+
+/** A connection URL as it may be printed: without its password. */
+const redactPassword = (url: string) => url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 
 /** Where the SDK package's script-tag build is, wherever the workspace or node_modules put it. */
 function sdkBuild(): string {

@@ -3,6 +3,8 @@ import type { Generated } from 'kysely';
 /** The tables as Kysely sees them. Times are integers (ms since the epoch) in every dialect. */
 export interface Database {
   events: EventsTable;
+  /** PostgreSQL only: exactly-once beside the partitioned events table. */
+  event_ids: { site: string; message_id: string };
   identity_links: IdentityLinksTable;
   identifiers: IdentifiersTable;
   device_claims: DeviceClaimsTable;

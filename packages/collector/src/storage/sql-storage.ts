@@ -36,6 +36,11 @@ export interface SqlStorageOptions {
   insertEvents?: InsertEvents;
   /** Resolves once committed writes are on disk, where the commit itself does not ensure it. */
   afterCommit?: () => Promise<void>;
+  /**
+   * Serialises changes to the identity graph across processes sharing the database (PostgreSQL:
+   * an advisory lock held until commit). One process already serialises them by group commit.
+   */
+  lockGraph?: (trx: Kysely<Database>) => Promise<void>;
   /** Releases what the adapter holds beside the Kysely instance. */
   onClose?: () => Promise<void>;
   now?: () => number;
@@ -45,7 +50,7 @@ const eventColumns = 9;
 
 /** The Storage port on any database Kysely speaks: the adapters only open a connection and say how it fails. */
 export function createSqlStorage(options: SqlStorageOptions): Storage {
-  const { db, isUnavailable, afterCommit, onClose } = options;
+  const { db, isUnavailable, afterCommit, onClose, lockGraph } = options;
   const now = options.now ?? Date.now;
   const insertEvents = options.insertEvents ?? multiRowInsert(options.maxParameters);
   const recentFacts = createFactFilter();
@@ -87,9 +92,13 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       if (facts.length) {
         const filtered = recentFacts.filter(facts);
         remember = filtered.remember;
-        await applyFacts(trx, filtered.batch);
+        if (filtered.batch.length) {
+          await lockGraph?.(trx);
+          await applyFacts(trx, filtered.batch);
+        }
       }
       let eventIndex = 0;
+      if (work.some((item) => typeof item === 'function')) await lockGraph?.(trx);
       for (const [index, item] of work.entries()) {
         if (typeof item === 'function') results[index] = await item(trx);
         else results[index] = inserted.has(eventIndex++);

@@ -69,11 +69,11 @@ export async function eventsIn(db: Db, site: string, scope: EventScope, options:
   }
 
   // One source per user id, stretch, device or account, each its own ordered, limited subquery.
-  const cursor = after ? sql` and (timestamp ${op} ${after.at} or (timestamp = ${after.at} and seq ${op} ${after.seq}))` : sql``;
+  const cursor = after ? sql` and ("timestamp" ${op} ${after.at} or ("timestamp" = ${after.at} and seq ${op} ${after.seq}))` : sql``;
   const ungrouped = onlyUngrouped ? sql` and group_id is null` : sql``;
   const sources = [
     ...[...new Set(scope.userIds)].map((userId) => sql`user_id = ${userId}${ungrouped}`),
-    ...stretches.map((stretch) => sql`anonymous_id = ${stretch.anonymous_id} and user_id is null and timestamp >= ${stretch.from_at} and timestamp < ${stretch.to_at}${ungrouped}`),
+    ...stretches.map((stretch) => sql`anonymous_id = ${stretch.anonymous_id} and user_id is null and "timestamp" >= ${stretch.from_at} and "timestamp" < ${stretch.to_at}${ungrouped}`),
     ...[...new Set(scope.devices)].map((device) => sql`anonymous_id = ${device} and user_id is null${ungrouped}`),
     ...[...new Set(scope.groupIds ?? [])].map((groupId) => sql`group_id = ${groupId}`),
   ];
@@ -83,12 +83,12 @@ export async function eventsIn(db: Db, site: string, scope: EventScope, options:
     const unions = sql.join(
       part.map(
         (where, index) =>
-          sql`select seq, timestamp from (select seq, timestamp from events where site = ${site} and ${where}${cursor} order by timestamp ${direction}, seq ${direction} limit ${limit}) as ${sql.raw(`s${index}`)}`,
+          sql`select seq, "timestamp" from (select seq, "timestamp" from events where site = ${site} and ${where}${cursor} order by "timestamp" ${direction}, seq ${direction} limit ${limit}) as ${sql.raw(`s${index}`)}`,
       ),
       sql` union all `,
     );
     // Sorted and cut inside the database: only each statement's first page comes back.
-    return sql<{ seq: number; timestamp: number }>`select seq, timestamp from (${unions}) as sources order by timestamp ${direction}, seq ${direction} limit ${limit}`
+    return sql<{ seq: number; timestamp: number }>`select seq, "timestamp" from (${unions}) as sources order by "timestamp" ${direction}, seq ${direction} limit ${limit}`
       .execute(db)
       .then((result) => result.rows);
   });

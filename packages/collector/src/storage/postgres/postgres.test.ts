@@ -1,0 +1,78 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { storageContract } from '../contract.ts';
+import { identityContract } from '../identity-contract.ts';
+import type { Storage } from '../port.ts';
+import { openPostgresStorage } from './index.ts';
+
+const url = process.env.JOURNEY_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * A real server, as in CI (127.0.0.1:5432, database test). Where none answers, the suite is
+ * skipped with the reason printed; in CI (CI=1) that is a failure, never a silent skip.
+ */
+async function reachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch (error) {
+    if (process.env.CI) throw new Error(`CI must run the PostgreSQL contract suite, but ${url} does not answer: ${String(error)}`);
+    console.warn(`Skipping PostgreSQL tests: ${url} does not answer (${String(error)}); set JOURNEY_TEST_POSTGRES`);
+    return false;
+  }
+}
+
+const available = await reachable();
+const schemas: string[] = [];
+const schemaOf = new WeakMap<Storage, string>();
+
+async function open(schema = `journey_test_${process.pid}_${schemas.length}_${Math.random().toString(36).slice(2, 8)}`): Promise<Storage> {
+  if (!schemas.includes(schema)) schemas.push(schema);
+  const storage = await openPostgresStorage(url, { schema, connections: 3 });
+  schemaOf.set(storage, schema);
+  return storage;
+}
+
+/** Every row of every table in the storage's schema. */
+async function dump(storage: Storage): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const schema = schemaOf.get(storage)!;
+  const { rows: tables } = await client.query(`select table_name from information_schema.tables where table_schema = $1`, [schema]);
+  const contents = [];
+  for (const { table_name } of tables) contents.push([table_name, (await client.query(`select * from "${schema}"."${table_name}"`)).rows]);
+  await client.end();
+  return JSON.stringify(contents);
+}
+
+afterAll(async () => {
+  if (!available || schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
+  await client.end();
+});
+
+describe.runIf(available)('PostgreSQL', () => {
+  const subject = { open: () => open(), reopen: (closed: Storage) => open(schemaOf.get(closed)), dump };
+  storageContract('PostgreSQL', subject);
+  identityContract('PostgreSQL', subject);
+});
+
+describe.runIf(available)('PostgreSQL partitions', () => {
+  it('puts each month in its partition and older history in the default one', async () => {
+    const storage = await open();
+    const { newEvent } = await import('../contract.ts');
+    const now = Date.now();
+    await storage.appendEvents([newEvent({ timestamp: now }), newEvent({ timestamp: Date.UTC(2020, 4, 1) })]);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query(`select tableoid::regclass::text as partition from "${schemaOf.get(storage)}".events order by "timestamp"`);
+    await client.end();
+    await storage.close();
+    const month = new Date(now).toISOString().slice(0, 7).replace('-', '_');
+    expect(rows.map((row) => row.partition.replace(/^.*\./, ''))).toEqual(['events_default', `events_${month}`]);
+  });
+});
