@@ -102,7 +102,9 @@ describe.runIf(chromiumAvailable())('the SDK in Chromium, against the real colle
       'track Offline Two',
       'page /app/settings',
     ];
-    await expect.poll(async () => (await storedEvents()).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(expected.length);
+    // Polled as the described list, so a failure names the missing event.
+    const described = async () => [...(await storedEvents())].sort((a, b) => (a.messageId < b.messageId ? -1 : 1)).map(describeEvent);
+    await expect.poll(described, { timeout: 20_000 }).toEqual(expected);
     // Nothing more trickles in: a re-sent beacon would have been stored only once anyway.
     await page.waitForTimeout(1500);
     const events = await storedEvents();

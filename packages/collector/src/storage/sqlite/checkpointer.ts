@@ -13,7 +13,8 @@ export function checkpointer(path: string): { afterCommit(): void; close(): Prom
   let wanted = false;
   let onIdle: (() => void) | undefined;
 
-  worker.on('message', () => {
+  worker.on('message', (message) => {
+    if (message === 'closed') return;
     running = false;
     if (wanted) request();
     else onIdle?.();
@@ -38,11 +39,13 @@ export function checkpointer(path: string): { afterCommit(): void; close(): Prom
       wanted = false;
       if (running) await new Promise<void>((resolve) => (onIdle = resolve));
       // The worker closes its connection itself, so the writer's close is the last one and lets
-      // SQLite checkpoint and remove the WAL.
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      // SQLite checkpoint and remove the WAL. Then the thread is ended from here: Deno's worker
+      // threads cannot close their own port.
+      const closed = new Promise((resolve) => worker.on('message', (message) => message === 'closed' && resolve(undefined)));
       worker.ref(); // a process with nothing else to do must still wait for the connection to close
       worker.postMessage('close');
-      await exited;
+      await closed;
+      await worker.terminate();
     },
   };
 }
@@ -57,7 +60,7 @@ const checkpoint = database.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 parentPort.on('message', (message) => {
   if (message === 'close') {
     database.close();
-    parentPort.close();
+    parentPort.postMessage('closed');
     return;
   }
   try { checkpoint.get(); } catch {}

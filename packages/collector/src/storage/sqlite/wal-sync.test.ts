@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { walSync } from './wal-sync.ts';
-import { isSqliteUnavailable } from './node-sqlite.ts';
+import { isSqliteUnavailable } from './driver.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'journey-wal-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { defaultRateLimit } from '../config.ts';
 import type { RateLimit } from '../rate-limit/token-bucket.ts';
 
 /** The collector's settings as environment variables (the README's configuration table). */
-export interface NodeEnv {
+export interface ServerEnv {
   PORT?: string;
   JOURNEY_DB?: string;
   JOURNEY_WRITE_KEYS?: string;
@@ -16,7 +16,7 @@ export interface NodeEnv {
   JOURNEY_AUTO_ACCOUNTS?: string;
 }
 
-export interface NodeSettings {
+export interface ServerSettings {
   port: number;
   database: string;
   /** Write keys and secret key as given; whichever is missing is generated (keys.ts). */
@@ -25,7 +25,7 @@ export interface NodeSettings {
   collector: Omit<CollectorSettings, 'writeKeys' | 'secretKey'>;
 }
 
-export function settingsFromEnv(env: NodeEnv): NodeSettings {
+export function settingsFromEnv(env: ServerEnv): ServerSettings {
   const port = integer('PORT', env.PORT, 8787);
   if (port > 65_535) throw new Error(`PORT must be at most 65535, not ${port}`);
   const origins = allowedOrigins(env.JOURNEY_ALLOWED_ORIGINS);

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { MiddlewareHandler } from 'hono';
-import { serveStatic } from '@hono/node-server/serve-static';
+
+/** The runtime's static file middleware (@hono/node-server's, hono/bun's, hono/deno's): same options. */
+export type ServeStatic = (options: { root: string }) => MiddlewareHandler;
 
 /** The placeholder a served page may hold where its script tag's write key goes. */
 export const writeKeyToken = '{{JOURNEY_WRITE_KEY}}';
@@ -13,7 +15,7 @@ export const writeKeyToken = '{{JOURNEY_WRITE_KEY}}';
  * extension is served the nearest page up the path: /pricing is pricing.html, and /app/settings
  * is app.html, the single-page app that shows its settings view.
  */
-export function staticSite(folder: string, writeKey: string): MiddlewareHandler {
+export function staticSite(folder: string, writeKey: string, serveStatic: ServeStatic): MiddlewareHandler {
   const root = resolve(folder);
   const files = serveStatic({ root: folder });
   return async (c, next) => {
