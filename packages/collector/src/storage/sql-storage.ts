@@ -14,7 +14,7 @@ import { applyFacts, type EventFacts } from './identity/apply.ts';
 import { createFactFilter } from './identity/recent.ts';
 import { accountEvents, accountPeople, accountRecord, personRecord, personTimeline, resolveAccount, resolvePerson } from './identity/read.ts';
 import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity/admin.ts';
-import type { ScopedEvent } from './identity/scope.ts';
+import { queryLimits, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -27,6 +27,8 @@ export interface SqlStorageOptions {
   dialect: Dialect;
   /** The most bound parameters one statement may carry (SQLite 32766, D1 100, PostgreSQL 65535). */
   maxParameters: number;
+  /** The most terms one UNION may have (SQLite 500, D1 5); unlimited by default. */
+  maxCompoundSelect?: number;
   /** Whether a driver error means "the database cannot serve now" rather than a bug. */
   isUnavailable(error: unknown): boolean;
   /**
@@ -41,6 +43,12 @@ export interface SqlStorageOptions {
    * an advisory lock held until commit). One process already serialises them by group commit.
    */
   lockGraph?: (trx: Kysely<Database>) => Promise<void>;
+  /**
+   * False where the database cannot run a unit of work as one transaction (D1). Then events are
+   * written after their facts: a unit cut short leaves its events unstored, the client retries,
+   * and the facts, written idempotently, are completed rather than lost behind a duplicate.
+   */
+  transactional?: boolean;
   /** Releases what the adapter holds beside the Kysely instance. */
   onClose?: () => Promise<void>;
   now?: () => number;
@@ -53,6 +61,9 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
   const { db, isUnavailable, afterCommit, onClose, lockGraph } = options;
   const now = options.now ?? Date.now;
   const insertEvents = options.insertEvents ?? multiRowInsert(options.maxParameters);
+  const transactional = options.transactional ?? true;
+  const limits = { maxParameters: options.maxParameters, maxCompoundSelect: options.maxCompoundSelect ?? Number.MAX_SAFE_INTEGER };
+  queryLimits.set(db, limits);
   const recentFacts = createFactFilter();
   let closed = false;
 
@@ -75,6 +86,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     const results = new Array<unknown>(work.length);
     let remember = () => {};
     await db.transaction().execute(async (trx) => {
+      queryLimits.set(trx, limits);
       // The first event with a (site, messageId) goes to the database; later ones in the same group
       // are duplicates of it, so which copy is stored never depends on the database's row order.
       const first = new Map<string, number>();
@@ -82,10 +94,16 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         const key = eventKey(event.site, event.messageId);
         if (!first.has(key)) first.set(key, index);
       });
-      const unique = [...first.values()];
-      const stored = await insertEvents(trx, unique.map((index) => events[index]!));
-      const inserted = new Set(unique.filter((_, position) => stored[position]));
-      const facts: EventFacts[] = [...inserted]
+      let unique = [...first.values()];
+      let inserted = new Set<number>();
+      if (transactional) {
+        const stored = await insertEvents(trx, unique.map((index) => events[index]!));
+        inserted = new Set(unique.filter((_, position) => stored[position]));
+      } else {
+        const known = await storedAlready(trx, unique.map((index) => events[index]!), options.maxParameters);
+        unique = unique.filter((_, position) => !known[position]);
+      }
+      const facts: EventFacts[] = (transactional ? [...inserted] : unique)
         .map((index) => events[index]!)
         .filter((event) => event.facts)
         .map((event) => ({ site: event.site, messageId: event.messageId, at: event.timestamp, facts: event.facts! }));
@@ -96,6 +114,10 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
           await lockGraph?.(trx);
           await applyFacts(trx, filtered.batch);
         }
+      }
+      if (!transactional) {
+        const stored = await insertEvents(trx, unique.map((index) => events[index]!));
+        inserted = new Set(unique.filter((_, position) => stored[position]));
       }
       let eventIndex = 0;
       if (work.some((item) => typeof item === 'function')) await lockGraph?.(trx);
@@ -230,6 +252,23 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
 }
 
 const eventKey = (site: string, messageId: string) => `${site}\u0000${messageId}`;
+
+/** Which of these events are stored already, by (site, messageId). */
+async function storedAlready(trx: Kysely<Database>, events: NewEvent[], maxParameters: number): Promise<boolean[]> {
+  const known = new Set<string>();
+  const bySite = new Map<string, string[]>();
+  for (const event of events) {
+    if (!bySite.has(event.site)) bySite.set(event.site, []);
+    bySite.get(event.site)!.push(event.messageId);
+  }
+  for (const [site, ids] of bySite) {
+    for (let start = 0; start < ids.length; start += maxParameters - 1) {
+      const rows = await trx.selectFrom('events').select('message_id').where('site', '=', site).where('message_id', 'in', ids.slice(start, start + maxParameters - 1)).execute();
+      for (const row of rows) known.add(eventKey(site, row.message_id));
+    }
+  }
+  return events.map((event) => known.has(eventKey(event.site, event.messageId)));
+}
 
 function multiRowInsert(maxParameters: number): InsertEvents {
   const rowsPerStatement = Math.max(1, Math.floor(maxParameters / eventColumns));

@@ -25,6 +25,20 @@ export interface ScopedEvent extends StoredEvent {
   timestamp: number;
 }
 
+/** What one statement may hold on a database: bound parameters, and terms of a UNION. */
+export interface QueryLimits {
+  maxParameters: number;
+  maxCompoundSelect: number;
+}
+
+/**
+ * The limits of the database behind a Kysely instance or transaction, registered by the storage
+ * that opened it (sql-storage.ts); SQLite's defaults where none was. D1 allows 100 parameters
+ * and 5 compound terms, so its timeline reads come in smaller statements.
+ */
+export const queryLimits = new WeakMap<Db, QueryLimits>();
+const limitsOf = (db: Db): QueryLimits => queryLimits.get(db) ?? { maxParameters: 32_766, maxCompoundSelect: 500 };
+
 export const chunk = <T>(items: T[], size = 40): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
@@ -79,7 +93,9 @@ export async function eventsIn(db: Db, site: string, scope: EventScope, options:
   ];
   // UNION ALL of subqueries, many per statement: one round trip, and each part still walks its
   // own index in order and stops at the limit.
-  const reads = chunk(sources, 60).map((part) => {
+  // Each part binds at most 9 parameters (site, 3 for a stretch, 3 for the cursor, its limit).
+  const { maxParameters, maxCompoundSelect } = limitsOf(db);
+  const reads = chunk(sources, Math.max(1, Math.min(60, maxCompoundSelect, Math.floor((maxParameters - 1) / 9)))).map((part) => {
     const unions = sql.join(
       part.map(
         (where, index) =>
@@ -100,7 +116,7 @@ export async function eventsIn(db: Db, site: string, scope: EventScope, options:
     .sort((x, y) => sign * (x.timestamp - y.timestamp || x.seq - y.seq))
     .slice(0, limit);
   const payloads = new Map<number, string>();
-  for (const part of chunk(page.map((event) => event.seq), 500)) {
+  for (const part of chunk(page.map((event) => event.seq), Math.min(500, maxParameters))) {
     for (const row of await db.selectFrom('events').select(['seq', 'payload']).where('seq', 'in', part).execute()) payloads.set(Number(row.seq), row.payload);
   }
   return page.map((event) => ({ ...event, payload: payloads.get(event.seq)! }));

@@ -45,6 +45,7 @@ export async function openSqliteStorage(path: string, driver: SqliteDriver = nod
     db,
     dialect: 'sqlite',
     maxParameters: 32_766,
+    maxCompoundSelect: 500,
     isUnavailable: driver.isUnavailable,
     insertEvents: preparedInsert(database),
     afterCommit: () => {

@@ -1,0 +1,28 @@
+-- Generated from packages/collector/src/storage/migrations.ts (0001-initial) by `npm run migrations:d1`; do not edit.
+create table "events" ("seq" integer primary key autoincrement, "site" text not null, "message_id" text not null, "type" text not null, "anonymous_id" text, "user_id" text, "group_id" text, "timestamp" integer not null, "received_at" integer not null, "payload" text not null, constraint "events_site_message_id" unique ("site", "message_id"));
+create index "events_anonymous_time" on "events" ("site", "anonymous_id", "timestamp", "user_id", "group_id");
+create index "events_user_time" on "events" ("site", "user_id", "timestamp", "group_id");
+create index "events_group_time" on "events" ("site", "group_id", "timestamp") where "group_id" is not null;
+create table "identity_links" ("site" text not null, "message_id" text not null, "idx" integer not null, "at" integer not null, "rule" text not null, "a_kind" text not null, "a_value" text not null, "b_kind" text not null, "b_value" text not null, constraint "identity_links_key" primary key ("site", "message_id", "idx"));
+create index "identity_links_a" on "identity_links" ("site", "a_kind", "a_value");
+create index "identity_links_b" on "identity_links" ("site", "b_kind", "b_value");
+create table "identifiers" ("site" text not null, "kind" text not null, "value" text not null, "person_id" text not null, "first_seen" integer not null, "first_message_id" text not null, "email_domain" text, constraint "identifiers_key" primary key ("site", "kind", "value"));
+create index "identifiers_person" on "identifiers" ("site", "person_id");
+create index "identifiers_email_domain" on "identifiers" ("site", "email_domain");
+create table "device_claims" ("site" text not null, "message_id" text not null, "anonymous_id" text not null, "owner_kind" text not null, "owner_value" text not null, "at" integer not null, "rule" text not null, constraint "device_claims_key" primary key ("site", "message_id", "anonymous_id"));
+create index "device_claims_device" on "device_claims" ("site", "anonymous_id");
+create index "device_claims_owner" on "device_claims" ("site", "owner_kind", "owner_value");
+create table "device_first_use" ("site" text not null, "anonymous_id" text not null, "owner_kind" text not null, "owner_value" text not null, "at" integer not null, "message_id" text not null, constraint "device_first_use_key" primary key ("site", "anonymous_id", "owner_kind", "owner_value"));
+create index "device_first_use_owner" on "device_first_use" ("site", "owner_kind", "owner_value");
+create table "device_segments" ("site" text not null, "anonymous_id" text not null, "from_at" integer not null, "to_at" integer not null, "owner_kind" text not null, "owner_value" text not null, "message_id" text not null, "rule" text not null, constraint "device_segments_key" primary key ("site", "anonymous_id", "from_at"));
+create index "device_segments_owner" on "device_segments" ("site", "owner_kind", "owner_value");
+create table "person_redirects" ("site" text not null, "from_id" text not null, "to_id" text not null, constraint "person_redirects_key" primary key ("site", "from_id"));
+create index "person_redirects_to" on "person_redirects" ("site", "to_id");
+create table "identity_splits" ("site" text not null, "split_id" text not null, "at" integer not null, "kind" text not null, "value" text not null, constraint "identity_splits_key" primary key ("site", "split_id", "kind", "value"));
+create index "identity_splits_member" on "identity_splits" ("site", "kind", "value");
+create table "trait_facts" ("site" text not null, "message_id" text not null, "idx" integer not null, "at" integer not null, "owner_kind" text not null, "owner_value" text not null, "key" text not null, "value" text not null, constraint "trait_facts_key" primary key ("site", "message_id", "idx"));
+create index "trait_facts_owner" on "trait_facts" ("site", "owner_kind", "owner_value");
+create table "account_members" ("site" text not null, "actor_kind" text not null, "actor_value" text not null, "account_id" text not null, "first_seen" integer not null, "last_seen" integer not null, "first_message_id" text not null, "rule" text not null, "last_group_at" integer, constraint "account_members_key" primary key ("site", "actor_kind", "actor_value", "account_id"));
+create index "account_members_account" on "account_members" ("site", "account_id");
+create table "accounts" ("site" text not null, "account_id" text not null, "domain" text, "first_seen" integer not null, "last_seen" integer not null, "merged_into" text, constraint "accounts_key" primary key ("site", "account_id"));
+create index "accounts_domain" on "accounts" ("site", "domain");
