@@ -14,6 +14,8 @@ export interface CollectorOptions {
   config: CollectorSettings;
   /** The client's IP as the runtime sees it (Node: the socket; Workers: cf-connecting-ip). */
   clientIp?: (c: Context) => string | undefined;
+  /** The client's country (ISO 3166-1 alpha-2) where the platform tells it (Workers: request.cf.country). */
+  clientCountry?: (c: Context) => string | undefined;
   /** The SDK's script-tag build, served at config.scriptPath. */
   script?: ScriptSource;
   /** Where unexpected errors are reported. Never given secrets or request bodies. */
@@ -43,7 +45,7 @@ export function createCollector(options: CollectorOptions): Hono {
     }),
   );
 
-  app.route('/v1', ingestRoutes({ config, storage, clientIp: options.clientIp ?? (() => undefined), now }));
+  app.route('/v1', ingestRoutes({ config, storage, clientIp: options.clientIp ?? (() => undefined), clientCountry: options.clientCountry ?? (() => undefined), now }));
   app.route('/v1/events', eventRoutes(config, storage));
   app.route('/v1', identityRoutes(config, storage));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));

@@ -14,6 +14,8 @@ export interface Arrival {
   ip: string | undefined;
   /** The request's User-Agent header (the browser's, or a server library's). */
   userAgent: string | undefined;
+  /** The connection's country, where the platform tells it (an ISO 3166-1 alpha-2 code). */
+  country?: string | undefined;
   storeRawIp: boolean;
   /** The batch's sentAt and shared context, for events that carry none of their own. */
   batchSentAt?: string | undefined;
@@ -71,7 +73,7 @@ function toRow(event: JourneyEvent, arrival: Arrival): NewEvent {
     context,
     timestamp: new Date(time).toISOString(),
     receivedAt: new Date(arrival.receivedAt).toISOString(),
-    client: userAgent ? parseUserAgent(userAgent) : { bot: false },
+    client: withCountry(userAgent ? parseUserAgent(userAgent) : { bot: false }, arrival.country),
   };
   return {
     site: arrival.site,
@@ -86,6 +88,10 @@ function toRow(event: JourneyEvent, arrival: Arrival): NewEvent {
     payload: JSON.stringify(payload),
   };
 }
+
+/** Cloudflare says XX when it does not know, and T1 for Tor: neither is a country. */
+const withCountry = (client: ClientInfo, country: string | undefined): ClientInfo =>
+  country && /^[A-Z]{2}$/.test(country) && country !== 'XX' && country !== 'T1' ? { ...client, country } : client;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

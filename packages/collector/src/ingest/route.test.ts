@@ -229,6 +229,18 @@ describe('limits and availability', () => {
     expect(blocked.headers.get('Retry-After')).toBe('2');
   });
 
+  it('records the country the platform reports, and nothing for its unknown or Tor codes', async () => {
+    let country: string | undefined = 'JP';
+    const { post, events } = await testCollector({ clientCountry: () => country });
+    await post('/v1/batch', { batch: [track({ messageId: 'from-japan' })] });
+    country = 'XX';
+    await post('/v1/batch', { batch: [track({ messageId: 'from-nowhere' })] });
+    country = 'T1';
+    await post('/v1/batch', { batch: [track({ messageId: 'through-tor' })] });
+    const stored = Object.fromEntries((await events()).map((event) => [event.messageId, event.client.country]));
+    expect(stored).toEqual({ 'from-japan': 'JP', 'from-nowhere': undefined, 'through-tor': undefined });
+  });
+
   it('answers 503 when storage is unavailable, so clients retry', async () => {
     const { post, storage } = await testCollector();
     await storage.close();

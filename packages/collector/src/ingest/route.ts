@@ -13,6 +13,7 @@ export interface IngestOptions {
   config: CollectorConfig;
   storage: Storage;
   clientIp: (c: Context) => string | undefined;
+  clientCountry: (c: Context) => string | undefined;
   now: () => number;
 }
 
@@ -21,7 +22,7 @@ export interface IngestOptions {
  * Segment's own server libraries can send here unchanged, plus what browsers need (text/plain
  * bodies, the write key in the query string).
  */
-export function ingestRoutes({ config, storage, clientIp, now }: IngestOptions): Hono {
+export function ingestRoutes({ config, storage, clientIp, clientCountry, now }: IngestOptions): Hono {
   const app = new Hono();
   const findKey = writeKeyIndex(config.writeKeys);
   const perKey = createRateLimiter(config.rateLimit.perWriteKey, now);
@@ -49,6 +50,7 @@ export function ingestRoutes({ config, storage, clientIp, now }: IngestOptions):
       receivedAt: now(),
       ip,
       userAgent: c.req.header('user-agent'),
+      country: clientCountry(c),
       storeRawIp: config.storeRawIp,
     };
     let items: unknown[];

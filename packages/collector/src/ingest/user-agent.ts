@@ -8,6 +8,8 @@ export interface ClientInfo {
   /** desktop, mobile, tablet, tv or bot, as far as the user agent tells. */
   device?: string;
   bot: boolean;
+  /** Where the request came from, as the platform tells (Workers); not derived from the user agent. */
+  country?: string;
 }
 
 // Bowser (MIT) rather than ua-parser-js, whose 2.x is AGPL; isbot keeps a maintained crawler list.
