@@ -12,13 +12,15 @@ export interface Server {
   url: string;
 }
 
-export async function start(args: string[], env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts a server (Node by default) and resolves once it prints its address. */
+export async function start(args: string[], env: Record<string, string> = {}, binary = process.execPath, cwd = root): Promise<Server> {
+  const child = spawn(binary, args, { cwd, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((done, fail) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      // The collector's banner, or wrangler dev's.
+      const match = /(?:listening on|Ready on) (http:\/\/\S+)/.exec(output);
       if (match) done(match[1]!);
     });
     child.once('exit', () => fail(new Error(`${args.join(' ')} exited:\n${output}`)));
