@@ -5,8 +5,7 @@ import type { MiddlewareHandler } from 'hono';
 /** The runtime's static file middleware (@hono/node-server's, hono/bun's, hono/deno's): same options. */
 export type ServeStatic = (options: { root: string }) => MiddlewareHandler;
 
-/** The placeholder a served page may hold where its script tag's write key goes. */
-export const writeKeyToken = '{{JOURNEY_WRITE_KEY}}';
+import { withWriteKey } from '../site-token.ts';
 
 /**
  * A folder of static files served at / (the demo site, or a site served first-party). HTML pages
@@ -33,7 +32,7 @@ export function staticSite(folder: string, writeKey: string, serveStatic: ServeS
       const file = join(root, candidate);
       if (!file.startsWith(root + sep)) continue;
       const page = await readFile(file, 'utf8').catch(() => null);
-      if (page !== null) return c.html(page.replaceAll(writeKeyToken, writeKey));
+      if (page !== null) return c.html(withWriteKey(page, writeKey));
     }
     return next();
   };

@@ -1,0 +1,115 @@
+import { Hono, type Context } from 'hono';
+import { createCollector } from '../app.ts';
+import { scriptRoutes } from '../script/route.ts';
+import { withWriteKey } from '../site-token.ts';
+import { settingsFromEnv, type ServerEnv, type ServerSettings } from '../server/env.ts';
+import { openD1Storage } from '../storage/d1/index.ts';
+import type { D1Binding } from '../storage/d1/binding.ts';
+import { ApiError, errorResponse } from '../http/errors.ts';
+
+/** Static assets (wrangler's `assets` with a binding): the SDK build and, optionally, a site. */
+interface Assets {
+  fetch(request: Request): Promise<Response>;
+}
+
+interface CollectorNamespace {
+  idFromName(name: string): unknown;
+  get(id: unknown): { fetch(request: Request): Promise<Response> };
+}
+
+/** The bindings and variables of wrangler.jsonc; secrets (JOURNEY_SECRET_KEY) arrive the same way. */
+export interface WorkerEnv extends ServerEnv {
+  DB: D1Binding;
+  COLLECTOR: CollectorNamespace;
+  ASSETS?: Assets;
+}
+
+/** Set by the Worker for the Durable Object: request.cf does not travel with a forwarded request. */
+const countryHeader = 'journey-country';
+
+/**
+ * The Cloudflare Workers entry. Every write must see everything committed before it (the identity
+ * graph is recomputed from its facts), and D1 cannot hold a transaction, so one Durable Object
+ * runs the collector, as one process does on Node: the Worker forwards the API to it and serves
+ * the SDK and the site itself, from static assets, anywhere on the edge.
+ */
+export default {
+  async fetch(request: Request, env: WorkerEnv): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith('/v1/') || pathname === '/health') {
+      const forwarded = new Request(request);
+      forwarded.headers.delete(countryHeader); // only the Worker says where a request came from
+      const country = (request as Request & { cf?: { country?: unknown } }).cf?.country;
+      if (typeof country === 'string') forwarded.headers.set(countryHeader, country);
+      return env.COLLECTOR.get(env.COLLECTOR.idFromName('collector')).fetch(forwarded);
+    }
+    return edge(env).fetch(request, env);
+  },
+};
+
+/** The Durable Object that runs the collector on D1. Its name in wrangler.jsonc: JourneyCollector. */
+export class JourneyCollector {
+  readonly #app: Promise<Hono>;
+  constructor(_state: unknown, env: WorkerEnv) {
+    this.#app = (async () => {
+      const settings = configured(env);
+      return createCollector({
+        storage: await openD1Storage(env.DB),
+        config: { ...settings.collector, writeKeys: settings.writeKeys!, secretKey: settings.secretKey! },
+        clientIp: (c) => c.req.header('cf-connecting-ip'),
+        clientCountry: (c) => c.req.header(countryHeader),
+      });
+    })();
+    this.#app.catch(() => {}); // reported per request below
+  }
+
+  async fetch(request: Request): Promise<Response> {
+    let app: Hono;
+    try {
+      app = await this.#app;
+    } catch (error) {
+      return notConfigured(error);
+    }
+    return app.fetch(request);
+  }
+}
+
+let edgeApp: Hono | undefined;
+/** What the Worker answers itself: the SDK script and the site's pages, with the write key filled in. */
+function edge(env: WorkerEnv): Hono {
+  if (edgeApp) return edgeApp;
+  const app = new Hono();
+  let settings: ServerSettings;
+  try {
+    settings = configured(env);
+  } catch (error) {
+    app.all('*', () => notConfigured(error));
+    return app;
+  }
+  const asset = async (path: string) => env.ASSETS?.fetch(new Request(new URL(path, 'https://assets.invalid')));
+  app.route('/', scriptRoutes(settings.collector.scriptPath ?? '/journey.js', async () => {
+    const response = await asset('/journey.js');
+    return response?.ok ? response.text() : null;
+  }));
+  app.get('*', async (c: Context) => {
+    const response = await env.ASSETS?.fetch(c.req.raw);
+    if (!response || response.status === 404) return errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
+    if (!response.headers.get('content-type')?.startsWith('text/html')) return response;
+    return new Response(withWriteKey(await response.text(), settings.writeKeys![0]!.key), response);
+  });
+  return (edgeApp = app);
+}
+
+/** Workers have no disk for keys.json: both keys must be configured. */
+function configured(env: WorkerEnv): ServerSettings {
+  const settings = settingsFromEnv(env);
+  if (!settings.writeKeys || !settings.secretKey) {
+    throw new Error('Set JOURNEY_WRITE_KEYS in wrangler.jsonc ("vars") and the secret key with `npx wrangler secret put JOURNEY_SECRET_KEY` (locally: .dev.vars)');
+  }
+  return settings;
+}
+
+function notConfigured(error: unknown): Response {
+  const message = error instanceof Error ? error.message : String(error);
+  return Response.json({ error: { code: 'not_configured', message } }, { status: 500 });
+}
