@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { boot } from '../server/boot.ts';
@@ -11,8 +11,19 @@ export type { RunningCollector, StartOptions };
 /** The Node entry: the shared boot on @hono/node-server. */
 export async function startNodeCollector(options: StartOptions & { print?: (text: string) => void }): Promise<RunningCollector> {
   const { app, storage, port: wanted, banner } = await boot({ ...options, serveStatic, clientIp: (c) => getConnInfo(c).remote.address });
+  // An answer given before the body was read to its end (413 for a body over the limit) must
+  // close the connection: @hono/node-server drains the rest for at most 500 ms and then cuts the
+  // socket, failing whatever request the client has sent on it next.
+  const fetch = (request: Request, env: HttpBindings | Http2Bindings) => {
+    const closeUnread = (response: Response) => {
+      if (!env.incoming.complete && env.outgoing instanceof ServerResponse) env.outgoing.setHeader('Connection', 'close');
+      return response;
+    };
+    const answer = app.fetch(request, env);
+    return answer instanceof Promise ? answer.then(closeUnread) : closeUnread(answer);
+  };
   const server = await new Promise<ReturnType<typeof serve>>((ready) => {
-    const started = serve({ fetch: app.fetch, port: wanted }, () => ready(started));
+    const started = serve({ fetch, port: wanted }, () => ready(started));
   });
   const url = `http://localhost:${(server.address() as AddressInfo).port}`;
   (options.print ?? console.log)(banner(url));
