@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,11 +21,59 @@ export interface CollectorProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the collector as `npm start` does (the built bundle), as a real process on a free port. */
-export async function startCollector(env: Record<string, string>, args: string[] = []): Promise<CollectorProcess> {
-  const child = spawn(process.execPath, ['--enable-source-maps', 'packages/collector/dist/node.mjs', ...args], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', ...env },
+export type Runtime = 'node' | 'bun' | 'deno';
+
+/** The server runtimes' own binaries: Bun and Deno are dev dependencies, Node is the one running us. */
+const binaries = { bun: join(root, 'node_modules/.bin/bun'), deno: join(root, 'node_modules/.bin/deno') };
+
+/**
+ * How each runtime starts the collector: Node runs the built bundle (what `npm start` runs), Bun
+ * and Deno run the TypeScript sources as `npm run start:bun` and `npm run start:deno` do.
+ */
+function command(runtime: Runtime): [string, string[]] {
+  switch (runtime) {
+    case 'node':
+      return [process.execPath, ['--enable-source-maps', 'packages/collector/dist/node.mjs']];
+    case 'bun':
+      return [binaries.bun, ['packages/collector/src/bun/main.ts']];
+    case 'deno':
+      return [binaries.deno, ['run', '-A', 'packages/collector/src/deno/main.ts']];
+  }
+}
+
+/**
+ * Whether Bun or Deno can run here. They come with `npm install`, so a missing one is skipped
+ * with the reason printed on a developer's machine, and a failure in CI (CI=1), never a silent skip.
+ */
+export function runtimeAvailable(runtime: Runtime): boolean {
+  if (runtime === 'node') return true;
+  const binary = binaries[runtime];
+  const version = spawnSync(binary, ['--version'], { encoding: 'utf8' });
+  if (version.status === 0) return true;
+  const reason = version.error?.message ?? version.stderr.trim();
+  if (process.env.CI) throw new Error(`CI must run the ${runtime} tests, but ${binary} does not run: ${reason}`);
+  console.warn(`Skipping ${runtime} tests: ${binary} does not run (${reason}); npm install brings it`);
+  return false;
+}
+
+/**
+ * Starts the collector on `runtime` as a real process on a free port, and resolves once it listens.
+ * Node runs what `npm start` runs (the built bundle).
+ */
+export function startCollector(env: Record<string, string>, args: string[] = [], runtime: Runtime = 'node'): Promise<CollectorProcess> {
+  const [binary, entry] = command(runtime);
+  return startProcess(binary, [...entry, ...args], { env: { PORT: '0', ...env } });
+}
+
+/** Runs any command that starts a collector (an example's `npm start`), and resolves once it listens. */
+export async function startProcess(
+  binary: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CollectorProcess> {
+  const child = spawn(binary, args, {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -36,7 +84,14 @@ export async function startCollector(env: Record<string, string>, args: string[]
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const exited = new Promise<number | null>((done) => {
+    child.once('exit', (code) => done(code));
+    // A binary that cannot be spawned emits 'error' and never 'exit'.
+    child.once('error', (error) => {
+      output += `\n${String(error)}`;
+      done(null);
+    });
+  });
 
   const waitFor = (text: string | RegExp, timeoutMs = 15_000) =>
     new Promise<void>((done, fail) => {
@@ -60,9 +115,32 @@ export async function startCollector(env: Record<string, string>, args: string[]
       });
     });
 
-  await waitFor(/listening on (http:\/\/\S+)/);
+  try {
+    await waitFor(/listening on (http:\/\/\S+)/);
+  } catch (error) {
+    // Nothing may outlive a start that failed (a timeout leaves the process running).
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw error;
+  }
   const url = /listening on (http:\/\/\S+)/.exec(output)![1]!;
   return { child, url, output: () => output, waitFor, exited };
+}
+
+/**
+ * SIGTERM, then the exit code: a graceful shutdown exits 0. One that takes longer than
+ * `timeoutMs` is killed, and the output says where it hung.
+ */
+export async function stopCollector(collector: CollectorProcess, timeoutMs = 10_000): Promise<number | null> {
+  if (collector.child.exitCode !== null || collector.child.signalCode !== null) return collector.exited;
+  collector.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((done) => (timer = setTimeout(() => done('hung'), timeoutMs)));
+  const code = await Promise.race([collector.exited, hung]);
+  clearTimeout(timer);
+  if (code !== 'hung') return code;
+  collector.child.kill('SIGKILL');
+  await collector.exited;
+  throw new Error(`the collector did not stop within ${timeoutMs} ms of SIGTERM; output:\n${collector.output()}`);
 }
 
 export const basic = (user: string) => `Basic ${Buffer.from(`${user}:`).toString('base64')}`;
