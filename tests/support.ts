@@ -19,6 +19,11 @@ export interface CollectorProcess {
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
+  /**
+   * Started as a process group (through npm, whose shell does not pass signals on): signals go to
+   * the whole group, and it has stopped only when the group is empty.
+   */
+  group: boolean;
 }
 
 export type Runtime = 'node' | 'bun' | 'deno';
@@ -65,16 +70,21 @@ export function startCollector(env: Record<string, string>, args: string[] = [],
   return startProcess(binary, [...entry, ...args], { env: { PORT: '0', ...env } });
 }
 
-/** Runs any command that starts a collector (an example's `npm start`), and resolves once it listens. */
+/**
+ * Runs any command that starts a collector, and resolves once it listens. `group` for a command
+ * that starts it in a process of its own (an example's `npm start`: npm, a shell, the runtime).
+ */
 export async function startProcess(
   binary: string,
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; group?: boolean } = {},
 ): Promise<CollectorProcess> {
+  const group = options.group ?? false;
   const child = spawn(binary, args, {
     cwd: options.cwd ?? root,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: group,
   });
   let output = '';
   const listeners = new Set<() => void>();
@@ -115,15 +125,48 @@ export async function startProcess(
       });
     });
 
+  const collector: CollectorProcess = { child, url: '', output: () => output, waitFor, exited, group };
   try {
     await waitFor(/listening on (http:\/\/\S+)/);
   } catch (error) {
     // Nothing may outlive a start that failed (a timeout leaves the process running).
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await kill(collector);
     throw error;
   }
-  const url = /listening on (http:\/\/\S+)/.exec(output)![1]!;
-  return { child, url, output: () => output, waitFor, exited };
+  collector.url = /listening on (http:\/\/\S+)/.exec(output)![1]!;
+  return collector;
+}
+
+function signal(collector: CollectorProcess, name: NodeJS.Signals): void {
+  try {
+    if (collector.group) process.kill(-collector.child.pid!, name);
+    else collector.child.kill(name);
+  } catch {
+    // Gone already.
+  }
+}
+
+/** Whether anything of the collector still runs: the process, or anything in its group. */
+function running(collector: CollectorProcess): boolean {
+  if (!collector.group) return collector.child.exitCode === null && collector.child.signalCode === null;
+  try {
+    process.kill(-collector.child.pid!, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether it stops within `timeoutMs`. No event says when a group empties, so this polls. */
+async function stopped(collector: CollectorProcess, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (running(collector) && Date.now() < deadline) await new Promise((later) => setTimeout(later, 25));
+  return !running(collector);
+}
+
+async function kill(collector: CollectorProcess): Promise<void> {
+  signal(collector, 'SIGKILL');
+  await stopped(collector, 5000);
 }
 
 /**
@@ -131,15 +174,10 @@ export async function startProcess(
  * `timeoutMs` is killed, and the output says where it hung.
  */
 export async function stopCollector(collector: CollectorProcess, timeoutMs = 10_000): Promise<number | null> {
-  if (collector.child.exitCode !== null || collector.child.signalCode !== null) return collector.exited;
-  collector.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<'hung'>((done) => (timer = setTimeout(() => done('hung'), timeoutMs)));
-  const code = await Promise.race([collector.exited, hung]);
-  clearTimeout(timer);
-  if (code !== 'hung') return code;
-  collector.child.kill('SIGKILL');
-  await collector.exited;
+  if (!running(collector)) return collector.exited;
+  signal(collector, 'SIGTERM');
+  if (await stopped(collector, timeoutMs)) return collector.exited;
+  await kill(collector);
   throw new Error(`the collector did not stop within ${timeoutMs} ms of SIGTERM; output:\n${collector.output()}`);
 }
 
