@@ -1,4 +1,4 @@
-import { ServerResponse, type IncomingMessage } from 'node:http';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -11,16 +11,21 @@ export type { RunningCollector, StartOptions };
 /** The Node entry: the shared boot on @hono/node-server. */
 export async function startNodeCollector(options: StartOptions & { print?: (text: string) => void }): Promise<RunningCollector> {
   const { app, storage, port: wanted, banner } = await boot({ ...options, serveStatic, clientIp: (c) => getConnInfo(c).remote.address });
-  // An answer given before the body was read to its end (413 for a body over the limit) must
-  // close the connection: @hono/node-server drains the rest for at most 500 ms and then cuts the
-  // socket, failing whatever request the client has sent on it next.
+  // A body the collector stopped reading midway (a chunked upload past the size limit) is read
+  // to its end and dropped, as one never read is. Left alone, @hono/node-server's drain cannot
+  // finish it, since the abandoned web stream still listens and pauses it, and after 500 ms it
+  // cuts the keep-alive connection under whatever request the client has sent on it next.
   const fetch = (request: Request, env: HttpBindings | Http2Bindings) => {
-    const closeUnread = (response: Response) => {
-      if (!env.incoming.complete && env.outgoing instanceof ServerResponse) env.outgoing.setHeader('Connection', 'close');
+    const dropRest = (response: Response) => {
+      const { incoming } = env;
+      if (incoming instanceof IncomingMessage && !incoming.complete && incoming.readableDidRead) {
+        incoming.removeAllListeners('data');
+        incoming.resume();
+      }
       return response;
     };
     const answer = app.fetch(request, env);
-    return answer instanceof Promise ? answer.then(closeUnread) : closeUnread(answer);
+    return answer instanceof Promise ? answer.then(dropRest) : dropRest(answer);
   };
   const server = await new Promise<ReturnType<typeof serve>>((ready) => {
     const started = serve({ fetch, port: wanted }, () => ready(started));
