@@ -43,6 +43,16 @@ export async function readBody(request: Request, maxBytes: number): Promise<stri
   }
 }
 
+/**
+ * The body's bytes as sent (still compressed, if it is), refused past `maxBytes`: for a proxy
+ * that must hold the whole body before it forwards it (the Workers entry).
+ */
+export async function readRawBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  return request.body === null ? new Uint8Array(0) : readAtMost(request.body, maxBytes);
+}
+
 async function readAtMost(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];

@@ -6,6 +6,8 @@ import { settingsFromEnv, type ServerEnv, type ServerSettings } from '../server/
 import { openD1Storage } from '../storage/d1/index.ts';
 import type { D1Binding } from '../storage/d1/binding.ts';
 import { ApiError, errorResponse } from '../http/errors.ts';
+import { readRawBody } from '../http/read-body.ts';
+import { limits } from '@journey/protocol';
 
 /** Static assets (wrangler's `assets` with a binding): the SDK build and, optionally, a site. */
 interface Assets {
@@ -37,7 +39,19 @@ export default {
   async fetch(request: Request, env: WorkerEnv): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (pathname.startsWith('/v1/') || pathname === '/health') {
-      const forwarded = new Request(request);
+      // The body is read here, whole and within the limit, before it is forwarded: a Durable
+      // Object that refused an upload unread would leave the Worker's copy of the stream broken,
+      // and the client would get a lost connection instead of the 413.
+      let body: Uint8Array | null = null;
+      if (request.body !== null) {
+        try {
+          body = await readRawBody(request, limits.requestBytes);
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status });
+        }
+      }
+      const forwarded = new Request(request, { body: body as Uint8Array<ArrayBuffer> | null });
       forwarded.headers.delete(countryHeader); // only the Worker says where a request came from
       const country = (request as Request & { cf?: { country?: unknown } }).cf?.country;
       if (typeof country === 'string') forwarded.headers.set(countryHeader, country);
