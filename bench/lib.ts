@@ -81,11 +81,11 @@ export function batchBody(events: number, messageId: () => string, event: (id: s
 }
 
 
-export async function load(url: string, body?: () => string, headers: Record<string, string> = {}): Promise<autocannon.Result> {
+export async function load(url: string, body?: () => string, headers: Record<string, string> = {}, duration = seconds): Promise<autocannon.Result> {
   return autocannon({
     url,
     connections,
-    duration: seconds,
+    duration,
     requests: [
       body
         ? { method: 'POST', path: '/v1/batch', headers, setupRequest: (request) => ({ ...request, body: body() }) }

@@ -104,6 +104,8 @@ const rows: string[] = [];
 for (const cell of cells) {
   const target = await cell.open();
   try {
+    // A short unmeasured run first: JIT warm-up and the first pages of a new database.
+    await load(target.server.url, batchBody(20, uuidv7), headers, 3);
     const result = await load(target.server.url, batchBody(20, uuidv7), headers);
     const pid = target.pid();
     rows.push(
@@ -118,8 +120,8 @@ for (const cell of cells) {
 
 const markdown = `## Ingestion by runtime and engine (\`npm run bench:runtimes\`)
 
-Machine: ${machine()}. autocannon, ${connections} connections, ${seconds} s per cell, on the same machine
-as the server. POST /v1/batch with 20 new page events per request (UUIDv7 messageIds), every one stored
+Machine: ${machine()}. autocannon, ${connections} connections, ${seconds} s per cell after 3 s of
+warm-up, on the same machine as the server. POST /v1/batch with 20 new page events per request (UUIDv7 messageIds), every one stored
 before the answer. SQLite: Node and Deno use node:sqlite, Bun bun:sqlite, each a fresh file. PostgreSQL:
 the local server (127.0.0.1:5432), a fresh database per cell, 10 connections. Workers: the example in
 \`examples/cloudflare-worker\` under \`wrangler dev\`, where D1 is SQLite inside a local Durable Object and
