@@ -212,8 +212,10 @@ export function createJourney(options: JourneyOptions): Journey {
   if (options.autoPage !== false) {
     const autoPage = () => (api.page as (name?: string, properties?: Properties, auto?: boolean) => void)(undefined, undefined, true);
     watchPages(autoPage, options.hashChanges);
-    // After the current task, so calls queued before the script loaded (identify, group) come first.
-    setTimeout(autoPage);
+    // After the code running now, so calls queued before the script loaded (identify, group) come
+    // first; but as a microtask, not a later task: a page left right after its load event (a quick
+    // click onward) must already hold its view, for pagehide to beacon it.
+    queueMicrotask(autoPage);
   }
   // Events left by earlier pages or tabs.
   api.flush();

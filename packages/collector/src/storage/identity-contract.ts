@@ -49,7 +49,7 @@ export function identityContract(name: string, subject: ContractSubject): void {
   describe(`identity contract: ${name}`, () => {
     const open = opener(subject);
 
-    it('gets the story right: five people, stitched across devices and back in time, two at Northwind, a kiosk split at the login', async () => {
+    it('gets the story right: five people, stitched across devices and back in time, two at Northwind, a kiosk split at the login', { timeout: 30_000 }, async () => {
       const storage = await open();
       await storage.appendEvents(story());
       const { people, northwind } = await outcome(storage);
@@ -81,7 +81,8 @@ export function identityContract(name: string, subject: ContractSubject): void {
       expect(dan.identifiers).not.toContain('userId:u-eve');
     });
 
-    it('comes out the same for every arrival order', async () => {
+    // Seven whole replays of the story: seconds on a busy machine, not the default five.
+    it('comes out the same for every arrival order', { timeout: 60_000 }, async () => {
       const reference = await open();
       await reference.appendEvents(story());
       const expected = await outcome(reference);
