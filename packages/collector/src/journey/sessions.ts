@@ -20,7 +20,7 @@ export interface Session extends TouchpointChannel {
 export const sessionTimeout = 30 * 60 * 1000;
 
 /** An event as sessions read it: the stored payload, with its corrected time. */
-type SessionEvent = Pick<StoredPayload, 'messageId' | 'type' | 'anonymousId' | 'userId' | 'context'> & { timestamp: string };
+export type SessionEvent = Pick<StoredPayload, 'messageId' | 'type' | 'anonymousId' | 'userId' | 'context'> & { timestamp: string };
 
 /**
  * Splits events into sessions, server-side and order-independently: per device, in time order,

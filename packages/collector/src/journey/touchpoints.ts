@@ -1,0 +1,74 @@
+import { sessionsOf, type Session, type SessionEvent } from './sessions.ts';
+import type { Touchpoint } from './touchpoint.ts';
+
+/**
+ * The events that are touchpoints in their own right, by Segment Spec name: what moves a journey
+ * (sign-ups, demo requests, webinars, purchases) and where it stalls (an abandoned form).
+ */
+export const defaultKeyEvents = [
+  'Signed Up',
+  'Demo Requested',
+  'Webinar Registered',
+  'Trial Started',
+  'Order Completed',
+  'Subscription Started',
+  'Subscription Renewed',
+  'Referral Sent',
+  'Form Abandoned',
+] as const;
+
+/** An event as stored, as far as touchpoints read it: track events carry a name and properties. */
+export type JourneyEvent = SessionEvent & { event?: string | undefined; properties?: Record<string, unknown> | undefined };
+
+/**
+ * A person's (or an account's) touchpoints from their events: every session's entry, with the
+ * channel it came through, and every key event, credited to the session it happened in.
+ */
+export function touchpointsOf(
+  events: readonly JourneyEvent[],
+  options: { keyEvents?: readonly string[]; personOf?: (event: JourneyEvent) => string | undefined; accountOf?: (event: JourneyEvent) => string | undefined } = {},
+): { sessions: Session[]; touchpoints: Touchpoint[] } {
+  const keyEvents = new Set((options.keyEvents ?? defaultKeyEvents).map((name) => name.toLowerCase()));
+  const sessions = sessionsOf(events);
+  const sessionOf = new Map<string, Session>();
+  for (const session of sessions) for (const messageId of session.messageIds) sessionOf.set(messageId, session);
+  const byId = new Map(events.map((event) => [event.messageId, event]));
+  const owners = (event: JourneyEvent) => {
+    const personId = options.personOf?.(event);
+    const accountId = options.accountOf?.(event);
+    return { ...(personId && { personId }), ...(accountId && { accountId }) };
+  };
+
+  const touchpoints: Touchpoint[] = sessions.map((session) => ({
+    id: session.id,
+    kind: 'session',
+    at: session.start,
+    name: session.entryPath,
+    channel: session.channel,
+    source: session.source,
+    medium: session.medium,
+    campaign: session.campaign,
+    path: session.entryPath,
+    ...owners(byId.get(session.id)!),
+  }));
+  for (const event of events) {
+    if (event.type !== 'track' || !event.event || !keyEvents.has(event.event.toLowerCase())) continue;
+    const session = sessionOf.get(event.messageId);
+    if (!session) continue; // an event with neither device nor user id belongs to no journey
+    touchpoints.push({
+      id: event.messageId,
+      kind: 'event',
+      at: Date.parse(event.timestamp),
+      name: event.event,
+      channel: session.channel,
+      source: session.source,
+      medium: session.medium,
+      campaign: session.campaign,
+      ...(event.context?.page?.path && { path: event.context.page.path }),
+      ...owners(event),
+      ...(event.properties && Object.keys(event.properties).length > 0 && { properties: event.properties }),
+    });
+  }
+  touchpoints.sort((a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'session' ? -1 : 1) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { sessions, touchpoints };
+}
