@@ -4,7 +4,8 @@
  * traits. Pure: no I/O, Web-standard APIs only.
  */
 import * as z from 'zod';
-import { defaultStages } from './touchpoint.ts';
+import type { TraitValue } from '../identity/records.ts';
+import { defaultStages, type Touchpoint } from './touchpoint.ts';
 
 const text = z.string().trim().min(1).max(200);
 /**
@@ -156,3 +157,177 @@ export const b2bStageModel: StageModel = {
   ],
 };
 
+/** What placing someone in stages reads of a touchpoint. */
+export type StagedTouchpoint = Pick<Touchpoint, 'id' | 'kind' | 'at' | 'name' | 'path'>;
+
+/** Traits as a person or account keeps them: each one's current value and when it was set. */
+export type StagedTraits = Record<string, Pick<TraitValue, 'value' | 'updatedAt'>>;
+
+/** What moved someone: a touchpoint, or a trait being set. */
+export type StageCause = { touchpointId: string } | { trait: string };
+
+/**
+ * How a stage was first reached. `entered`: a rule of its own matched. `skipped`: someone went past
+ * it to a later stage without it matching; `at` and the cause are those of the next stage entered.
+ * A funnel counts both as reached, but measures time between stages only from entered ones.
+ */
+export type StageEntry = { stage: string; status: 'entered' | 'skipped'; at: number } & StageCause;
+
+/** A move into a stage: forward (skipped stages get none), or back by a `movesBack` rule. */
+export type StageTransition = { from: string | null; to: string; at: number } & StageCause;
+
+export interface StageHistory {
+  /** The stage someone is in now; null before any rule matched. */
+  current: string | null;
+  /** Each stage reached, in the model's order, as first reached. */
+  stages: StageEntry[];
+  /** Every move, in time order. */
+  transitions: StageTransition[];
+}
+
+type Signal = { at: number; cause: StageCause } & (
+  | { touchpoint: StagedTouchpoint; first: boolean; occurrence: number }
+  | { trait: string; value: unknown }
+);
+
+const fold = (value: string) => value.trim().toLowerCase();
+const escape = (value: string) => value.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+
+function pathRegExp(pattern: string): RegExp {
+  if (!pattern.includes('*')) return new RegExp(`^${escape(pattern.replace(/\/+$/, ''))}(?:/.*)?$`, 'i');
+  const glob = pattern
+    .split('**')
+    .map((part) => part.split('*').map(escape).join('[^/]*'))
+    .join('.*');
+  return new RegExp(`^${glob}$`, 'i');
+}
+
+/** The page a touchpoint happened on, without query or fragment; /pricing/ is /pricing. */
+function pathOf({ kind, name, path }: StagedTouchpoint): string | undefined {
+  const page = path ?? (kind === 'session' ? name : undefined);
+  return page?.replace(/[?#].*$/, '').replace(/(.)\/+$/, '$1');
+}
+
+function matcher(rule: StageRule): (signal: Signal) => boolean {
+  switch (rule.kind) {
+    case 'firstTouch':
+      return (signal) => 'touchpoint' in signal && signal.first;
+    case 'event': {
+      const name = fold(rule.name);
+      const occurrence = rule.occurrence ?? 1;
+      return (signal) =>
+        'touchpoint' in signal &&
+        signal.touchpoint.kind === 'event' &&
+        fold(signal.touchpoint.name) === name &&
+        signal.occurrence >= occurrence;
+    }
+    case 'path': {
+      const pattern = pathRegExp(rule.pattern);
+      return (signal) => {
+        const path = 'touchpoint' in signal ? pathOf(signal.touchpoint) : undefined;
+        return path !== undefined && pattern.test(path);
+      };
+    }
+    case 'imported': {
+      const type = fold(rule.type);
+      return (signal) => 'touchpoint' in signal && signal.touchpoint.kind === 'offline' && fold(signal.touchpoint.name) === type;
+    }
+    case 'trait': {
+      const { key, equals } = rule;
+      return (signal) =>
+        'trait' in signal &&
+        signal.trait === key &&
+        (typeof equals === 'string' && typeof signal.value === 'string' ? fold(signal.value) === fold(equals) : signal.value === equals);
+    }
+  }
+}
+
+const byTime = (a: { at: number }, b: { at: number }) => a.at - b.at;
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Touchpoints and trait changes grouped by the moment they happened, in time order. Within a moment
+ * touchpoints come first, by id, so the same set always gives the same causes.
+ */
+function moments(touchpoints: readonly StagedTouchpoint[], traits: StagedTraits): Signal[][] {
+  // An account's touchpoints are its people's merged; one recorded on both counts once.
+  const unique = [...new Map(touchpoints.map((touchpoint) => [touchpoint.id, touchpoint])).values()];
+  unique.sort((a, b) => byTime(a, b) || byId(a.id, b.id));
+  const seen = new Map<string, number>();
+  const signals: Signal[] = unique.map((touchpoint, index) => {
+    const name = fold(touchpoint.name);
+    const occurrence = touchpoint.kind === 'event' ? (seen.get(name) ?? 0) + 1 : 0;
+    if (touchpoint.kind === 'event') seen.set(name, occurrence);
+    return { at: touchpoint.at, cause: { touchpointId: touchpoint.id }, touchpoint, first: index === 0, occurrence };
+  });
+  for (const [trait, { value, updatedAt }] of Object.entries(traits).sort(([a], [b]) => byId(a, b))) {
+    const at = Date.parse(updatedAt);
+    // A trait we cannot place in time cannot say when a stage was entered.
+    if (!Number.isNaN(at)) signals.push({ at, cause: { trait }, trait, value });
+  }
+  signals.sort(byTime); // stable: touchpoints before traits within a moment
+  const grouped: Signal[][] = [];
+  for (const signal of signals) {
+    const last = grouped.at(-1);
+    if (last?.[0]!.at === signal.at) last.push(signal);
+    else grouped.push([signal]);
+  }
+  return grouped;
+}
+
+/**
+ * Places a person, or an account (pass all its people's touchpoints), in a stage model's stages.
+ * Stages only move forward: a match for an earlier stage is ignored unless its rule `movesBack`.
+ * Everything that happens at one moment counts together: the furthest stage matched wins, and the
+ * stages before it that also matched are entered at that moment too. Input order does not matter.
+ */
+export function stageHistory(model: StageModel, touchpoints: readonly StagedTouchpoint[], traits: StagedTraits = {}): StageHistory {
+  const rules = model.stages.map((stage) =>
+    stage.enteredBy.map((rule) => ({ matches: matcher(rule), movesBack: 'movesBack' in rule && rule.movesBack === true })),
+  );
+  const idOf = (index: number) => model.stages[index]?.id ?? null;
+  const entries: Array<StageEntry | undefined> = [];
+  const transitions: StageTransition[] = [];
+  let current = -1;
+
+  for (const moment of moments(touchpoints, traits)) {
+    const at = moment[0]!.at;
+    // By stage: what matched one of its rules at this moment, and what matched one that moves back.
+    const matched: Array<StageCause | undefined> = [];
+    const movingBack: Array<StageCause | undefined> = [];
+    for (const signal of moment) {
+      rules.forEach((stageRules, index) => {
+        for (const rule of stageRules) {
+          if (!rule.matches(signal)) continue;
+          matched[index] ??= signal.cause;
+          if (rule.movesBack) movingBack[index] ??= signal.cause;
+        }
+      });
+    }
+    // Where to go: the furthest stage matched later than the current one, else the nearest earlier
+    // one a moving-back rule matched.
+    let target = -1;
+    for (let index = rules.length - 1; index >= 0 && target < 0; index--) {
+      if ((index > current && matched[index]) || (index < current && movingBack[index])) target = index;
+    }
+    if (target < 0) continue;
+
+    if (target < current) {
+      transitions.push({ from: idOf(current), to: idOf(target)!, at, ...movingBack[target]! });
+    } else {
+      let from = current;
+      for (let index = current + 1; index <= target; index++) {
+        const cause = matched[index];
+        if (!cause) continue;
+        // The stages between the last one entered and this one were skipped by what entered this one.
+        for (let skipped = from + 1; skipped < index; skipped++) entries[skipped] ??= { stage: idOf(skipped)!, status: 'skipped', at, ...cause };
+        entries[index] ??= { stage: idOf(index)!, status: 'entered', at, ...cause };
+        transitions.push({ from: idOf(from), to: idOf(index)!, at, ...cause });
+        from = index;
+      }
+    }
+    current = target;
+  }
+
+  return { current: idOf(current), stages: entries.filter((entry) => entry !== undefined), transitions };
+}
