@@ -8,12 +8,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { batchBody, connections, load, root, seconds, start, stop, uuidv7, type Server } from './lib.ts';
 import { machine, peakRssMb, writeSection } from './report.ts';
+import { freePort } from '../packages/collector/src/testing/wrangler.ts';
 
 const writeKey = 'wk_bench_0123456789';
 const secretKey = 'sk_bench_0123456789abcdef';
@@ -56,14 +56,6 @@ async function onServerRuntime(runtime: keyof typeof entries, engine: 'SQLite' |
   await admin(`create database ${name}`);
   const server = await start([...args], { ...settings, JOURNEY_DB: postgres.replace(/\/[^/]*$/, `/${name}`) }, binary);
   return { server, pid: () => server.child.pid, cleanUp: () => admin(`drop database if exists ${name} with (force)`) };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 async function onWorkerd(): Promise<Target> {

@@ -1,15 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getPlatformProxy } from 'wrangler';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageContract } from '../contract.ts';
 import { identityContract } from '../identity-contract.ts';
-import type { Storage } from '../port.ts';
-import type { D1Binding } from './binding.ts';
-import { openD1Storage } from './index.ts';
+import { IdentityConflictError, StorageUnavailableError, type Storage } from '../port.ts';
 import { d1MigrationFiles } from './migrations.ts';
 import { d1MigrationsDir } from '../../../scripts/d1-migrations.ts';
+import { wranglerDev, type WranglerDev } from '../../testing/wrangler.ts';
 
 describe('D1 migrations', () => {
   it('ships SQL files that match migrations.ts (npm run migrations:d1 writes them)', async () => {
@@ -20,65 +18,65 @@ describe('D1 migrations', () => {
 });
 
 /**
- * D1 as Cloudflare runs it locally: workerd's D1 (through wrangler's platform proxy), a fresh
- * database for every storage the suites open, migrated from the shipped SQL files.
+ * D1 as Cloudflare runs it locally: the storage runs inside workerd beside D1 (harness.ts, under
+ * `wrangler dev`), with a fresh database for every storage the suites open, migrated from the
+ * shipped SQL. The suites reach it one Storage call per request.
  */
 const databases = 120;
-// Every statement crosses from Node into workerd and back: the identity suite's replays take a while.
-vi.setConfig({ testTimeout: 60_000 });
 const folder = mkdtempSync(join(tmpdir(), 'journey-d1-'));
-let proxy: Awaited<ReturnType<typeof getPlatformProxy<Record<string, D1Binding>>>>;
+let worker: WranglerDev;
 let used = 0;
-const bindingOf = new WeakMap<Storage, D1Binding>();
+const databaseOf = new WeakMap<Storage, string>();
+
+async function call(body: { call: string; database?: string; storage?: number; args?: unknown[] }): Promise<any> {
+  const response = await fetch(worker.url, { method: 'POST', body: JSON.stringify(body) });
+  const answer = (await response.json()) as { result?: unknown; error?: { kind: string; message: string } };
+  if (answer.error) {
+    const { kind, message } = answer.error;
+    throw kind === 'unavailable' ? new StorageUnavailableError(message) : kind === 'conflict' ? new IdentityConflictError(message) : new Error(message);
+  }
+  return answer.result;
+}
 
 beforeAll(async () => {
-  const config = join(folder, 'wrangler.json');
   writeFileSync(
-    config,
+    join(folder, 'wrangler.json'),
     JSON.stringify({
       name: 'journey-d1-contract',
+      main: relative(folder, join(import.meta.dirname, 'harness.ts')),
       compatibility_date: '2026-11-01',
-      d1_databases: Array.from({ length: databases }, (_, i) => ({ binding: `DB${i}`, database_name: `journey-${i}`, database_id: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}` })),
+      d1_databases: Array.from({ length: databases }, (_, i) => ({ binding: `DB${i}`, database_name: `journey-${i}`, database_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` })),
     }),
   );
-  proxy = await getPlatformProxy<Record<string, D1Binding>>({ configPath: config, persist: { path: join(folder, 'state') } });
-}, 60_000);
+  worker = await wranglerDev(folder, ['--persist-to', join(folder, 'state')], async (url) => (await fetch(url, { method: 'POST', body: '{"call":"ready"}' })).ok);
+}, 90_000);
 afterAll(async () => {
-  await proxy?.dispose();
+  await worker?.stop();
   rmSync(folder, { recursive: true, force: true });
 });
 
-async function migrated(binding: D1Binding): Promise<D1Binding> {
-  for (const file of await d1MigrationFiles()) {
-    const statements = file.sql.split('\n').filter((line) => line && !line.startsWith('--'));
-    await binding.batch(statements.map((statement) => binding.prepare(statement)));
-  }
-  return binding;
-}
-
-async function open(existing?: D1Binding): Promise<Storage> {
-  if (!existing && used >= databases) throw new Error(`the D1 suite needs more than ${databases} databases: raise \`databases\``);
-  const binding = existing ?? (await migrated(proxy.env[`DB${used++}`]!));
-  const storage = await openD1Storage(binding);
-  bindingOf.set(storage, binding);
+/** A Storage whose every call runs in workerd. */
+async function open(database?: string): Promise<Storage> {
+  if (!database && used >= databases) throw new Error(`the D1 suite needs more than ${databases} databases: raise \`databases\``);
+  const name = database ?? `DB${used++}`;
+  const id: number = await call({ call: 'open', database: name, args: database ? [] : ['fresh'] });
+  const storage = new Proxy({} as Storage, {
+    get: (_, method: string) => (method === 'then' ? undefined : (...args: unknown[]) => call({ call: method, storage: id, args })),
+  });
+  databaseOf.set(storage, name);
   return storage;
 }
 
-/** Every row of every table. */
-async function dump(storage: Storage): Promise<string> {
-  const binding = bindingOf.get(storage)!;
-  const tables = (await binding.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'").all<{ name: string }>()).results;
-  const rows = [];
-  for (const { name } of tables) rows.push([name, (await binding.prepare(`SELECT * FROM "${name}"`).all()).results]);
-  return JSON.stringify(rows);
-}
-
-const subject = { open: () => open(), reopen: (closed: Storage) => open(bindingOf.get(closed)), dump };
+const subject = {
+  open: () => open(),
+  reopen: (closed: Storage) => open(databaseOf.get(closed)),
+  dump: (storage: Storage) => call({ call: 'dump', database: databaseOf.get(storage)! }),
+};
 storageContract('Cloudflare D1 (workerd)', subject);
 identityContract('Cloudflare D1 (workerd)', subject);
 
 describe('D1', () => {
   it('refuses a database without the schema, and says how to apply it', async () => {
-    await expect(openD1Storage(proxy.env[`DB${databases - 1}`]!)).rejects.toThrow(/wrangler d1 migrations apply/);
+    await expect(call({ call: 'open', database: `DB${databases - 1}` })).rejects.toThrow(/wrangler d1 migrations apply/);
   });
 });
