@@ -7,6 +7,7 @@ import { ApiError, errorResponse } from './http/errors.ts';
 import { ingestRoutes } from './ingest/route.ts';
 import { eventRoutes } from './events/route.ts';
 import { identityRoutes } from './persons/route.ts';
+import { journeyRoutes } from './journey/route.ts';
 import { scriptRoutes, type ScriptSource } from './script/route.ts';
 
 export interface CollectorOptions {
@@ -48,6 +49,7 @@ export function createCollector(options: CollectorOptions): Hono {
   app.route('/v1', ingestRoutes({ config, storage, clientIp: options.clientIp ?? (() => undefined), clientCountry: options.clientCountry ?? (() => undefined), now }));
   app.route('/v1/events', eventRoutes(config, storage));
   app.route('/v1', identityRoutes(config, storage));
+  app.route('/v1', journeyRoutes(config, storage));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));
 
   app.get('/health', async (c) => {

@@ -1,4 +1,5 @@
 import type { RateLimit } from './rate-limit/token-bucket.ts';
+import { defaultStageModel, type StageModel } from './journey/stages.ts';
 
 /** A write key: public (it sits in the page's script tag), it can only send events for its site. */
 export interface WriteKey {
@@ -20,6 +21,8 @@ export interface CollectorConfig {
   scriptPath: string;
   /** A work-email domain no account claims becomes an account of its own. */
   autoAccounts: boolean;
+  /** The stages people and accounts move through (default: Awareness → Consideration → Purchase → Loyalty). */
+  stageModel: StageModel;
 }
 
 export type CollectorSettings = Pick<CollectorConfig, 'writeKeys' | 'secretKey'> & Partial<CollectorConfig>;
@@ -41,6 +44,7 @@ export function collectorConfig(settings: CollectorSettings): CollectorConfig {
     rateLimit: defaultRateLimit,
     scriptPath: '/journey.js',
     autoAccounts: false,
+    stageModel: defaultStageModel,
     ...settings,
   };
 }

@@ -39,14 +39,19 @@ export function sessionsOf(events: readonly SessionEvent[]): Session[] {
   const sessions: Session[] = [];
   for (const [device, stream] of byDevice) {
     stream.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp) || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
-    let current: { events: SessionEvent[]; campaign: string; last: number } | undefined;
+    let current: { events: SessionEvent[]; campaign: string; last: number; landed: boolean } | undefined;
     for (const event of stream) {
       const at = Date.parse(event.timestamp);
       const campaign = campaignKey(event);
-      if (!current || at - current.last > sessionTimeout || (campaign !== '' && campaign !== current.campaign)) {
+      // A campaign seen before the visit's first page view (an identify sent at the same moment)
+      // is that visit's own landing, not a return through another link.
+      const returned = campaign !== '' && campaign !== current?.campaign && (current?.landed || current?.campaign !== '');
+      if (!current || at - current.last > sessionTimeout || returned) {
         if (current) sessions.push(session(device, current.events));
-        current = { events: [], campaign, last: at };
+        current = { events: [], campaign, last: at, landed: false };
       }
+      if (campaign !== '' && current.campaign === '') current.campaign = campaign;
+      current.landed ||= event.type === 'page';
       current.events.push(event);
       current.last = at;
     }
@@ -67,12 +72,14 @@ function session(device: string, events: SessionEvent[]): Session {
   const first = events[0]!;
   const entry = events.find((event) => event.type === 'page') ?? first;
   const page = entry.context?.page;
+  // The visit's campaign, wherever in its first moments it was first seen.
+  const tagged = events.find((event) => campaignKey(event) !== '') ?? first;
   const landing: Landing = {
-    utmSource: first.context?.campaign?.source ?? null,
-    utmMedium: first.context?.campaign?.medium ?? null,
-    utmCampaign: first.context?.campaign?.name ?? null,
+    utmSource: tagged.context?.campaign?.source ?? null,
+    utmMedium: tagged.context?.campaign?.medium ?? null,
+    utmCampaign: tagged.context?.campaign?.name ?? null,
     referrer: page?.referrer ?? null,
-    clickIds: first.context?.clickIds ?? {},
+    clickIds: tagged.context?.clickIds ?? {},
     siteHost: hostOf(page?.url),
   };
   return {

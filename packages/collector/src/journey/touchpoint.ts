@@ -6,7 +6,7 @@ import type { Channel } from '../channels/channels.ts';
  * and imported (a webinar, a sales call, a closed deal in the CRM).
  */
 export interface Touchpoint {
-  /** Stable id: the entry event's messageId, the key event's, or the import's source + externalId. */
+  /** Stable id: `session:` and its first event's messageId, the key event's messageId, or the import's source + externalId. */
   id: string;
   kind: 'session' | 'event' | 'offline';
   /** When it happened (ms since the epoch, corrected time). */

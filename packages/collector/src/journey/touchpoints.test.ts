@@ -34,8 +34,8 @@ describe('touchpoints', () => {
     const { sessions, touchpoints } = touchpointsOf(events, { personOf: () => 'person-1' });
     expect(sessions).toHaveLength(2);
     expect(touchpoints.map(({ id, kind, name, channel, campaign, path, properties, personId }) => ({ id, kind, name, channel, campaign, path, properties, personId }))).toEqual([
-      { id: 'a1', kind: 'session', name: '/', channel: 'Organic Search', campaign: '(not set)', path: '/', properties: undefined, personId: 'person-1' },
-      { id: 'b1', kind: 'session', name: '/signup', channel: 'Email', campaign: 'spring', path: '/signup', properties: undefined, personId: 'person-1' },
+      { id: 'session:a1', kind: 'session', name: '/', channel: 'Organic Search', campaign: '(not set)', path: '/', properties: undefined, personId: 'person-1' },
+      { id: 'session:b1', kind: 'session', name: '/signup', channel: 'Email', campaign: 'spring', path: '/signup', properties: undefined, personId: 'person-1' },
       { id: 'b2', kind: 'event', name: 'Signed Up', channel: 'Email', campaign: 'spring', path: '/signup', properties: { plan: 'team' }, personId: 'person-1' },
       { id: 'b3', kind: 'event', name: 'order completed', channel: 'Email', campaign: 'spring', path: '/signup', properties: { revenue: 99 }, personId: 'person-1' },
     ]);
@@ -45,7 +45,7 @@ describe('touchpoints', () => {
     const events = [track('x2', 0, 'Button Clicked'), page('x1', 0, '/')];
     const { touchpoints } = touchpointsOf(events, { keyEvents: ['Button Clicked'] });
     expect(touchpoints.map((touchpoint) => [touchpoint.kind, touchpoint.id])).toEqual([
-      ['session', 'x1'],
+      ['session', 'session:x1'],
       ['event', 'x2'],
     ]);
   });

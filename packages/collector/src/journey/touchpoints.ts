@@ -40,7 +40,8 @@ export function touchpointsOf(
   };
 
   const touchpoints: Touchpoint[] = sessions.map((session) => ({
-    id: session.id,
+    // Not the first event's own id: that event may be a key event, a touchpoint of its own.
+    id: `session:${session.id}`,
     kind: 'session',
     at: session.start,
     name: session.entryPath,

@@ -4,7 +4,8 @@ import { limits } from '@journey/protocol';
 import type { CollectorConfig } from '../config.ts';
 import type { IdentityOptions, Storage, TimelinePage } from '../storage/port.ts';
 import { requireSecretKey } from '../auth/secret-key.ts';
-import { ApiError, toIssues } from '../http/errors.ts';
+import { ApiError } from '../http/errors.ts';
+import { notFound, parse, refAndSite } from '../http/params.ts';
 import { decodeTimelineCursor, encodeTimelineCursor } from '../events/cursor.ts';
 import { normalizeEmail } from '../identity/identifiers.ts';
 
@@ -14,7 +15,6 @@ const pageQuery = z.object({
   cursor: z.string().max(96).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-const siteQuery = z.object({ site: z.string().max(limits.identifier).optional() });
 const splitBody = z.object({
   identifiers: z
     .array(z.object({ kind: z.enum(['userId', 'email']), value: z.string().min(1).max(limits.identifier) }))
@@ -23,12 +23,6 @@ const splitBody = z.object({
 });
 const mergeBody = z.object({ with: ref });
 
-function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new ApiError(400, `invalid_${what}`, `The ${what} is not valid`, { issues: toIssues(result.error.issues) });
-  return result.data;
-}
-
 const body = async (c: Context) => {
   try {
     return await c.req.json();
@@ -36,8 +30,6 @@ const body = async (c: Context) => {
     throw new ApiError(400, 'invalid_json', 'The body is not valid JSON');
   }
 };
-
-const notFound = (what: string, id: string) => new ApiError(404, `${what}_not_found`, `No ${what} is known as "${id}"`);
 
 const timeline = (page: TimelinePage) =>
   `{"events":[${page.events.map((event) => event.payload).join(',')}],"nextCursor":${page.next ? JSON.stringify(encodeTimelineCursor(page.next)) : 'null'}}`;
@@ -50,8 +42,7 @@ export function identityRoutes(config: CollectorConfig, storage: Storage): Hono 
   const app = new Hono();
   const defaultSite = config.writeKeys[0]!.site;
   const options: IdentityOptions = { autoAccounts: config.autoAccounts };
-  const siteOf = (c: Context) => parse(siteQuery, c.req.query(), 'query').site ?? defaultSite;
-  const refOf = (c: Context) => parse(ref, c.req.param('ref'), 'reference');
+  const { siteOf, refOf } = refAndSite(defaultSite);
 
   const secret = requireSecretKey(config);
   app.use('/persons/*', secret);

@@ -1,0 +1,92 @@
+import { Hono } from 'hono';
+import type { CollectorConfig } from '../config.ts';
+import type { IdentityOptions, Storage, TimelineCursor, TimelinePage } from '../storage/port.ts';
+import type { PersonSummary } from '../identity/records.ts';
+import { requireSecretKey } from '../auth/secret-key.ts';
+import { notFound, refAndSite } from '../http/params.ts';
+import { journeyOf } from './journey.ts';
+import type { JourneyEvent } from './touchpoints.ts';
+
+/** The most events one journey reads; past it, the journey says it is truncated. */
+export const journeyEventLimit = 20_000;
+
+/** Every event of a timeline, page by page, up to the limit. Null when nobody is known by the ref. */
+async function allEvents(page: (after: TimelineCursor | undefined) => Promise<TimelinePage | null>): Promise<{ events: JourneyEvent[]; truncated: boolean } | null> {
+  const events: JourneyEvent[] = [];
+  let after: TimelineCursor | undefined;
+  for (;;) {
+    const next = await page(after);
+    if (!next) return null;
+    for (const event of next.events) events.push(JSON.parse(event.payload) as JourneyEvent);
+    if (!next.next) return { events, truncated: false };
+    if (events.length >= journeyEventLimit) return { events, truncated: true };
+    after = next.next;
+  }
+}
+
+/**
+ * Stage-annotated journeys (secret key): a person's, and an account's across its people, with
+ * each touchpoint's channel and the stage after it, the stage history and the stats a journey
+ * map shows (touches, channels, days from first touch to purchase).
+ */
+export function journeyRoutes(config: CollectorConfig, storage: Storage): Hono {
+  const app = new Hono();
+  const { siteOf, refOf } = refAndSite(config.writeKeys[0]!.site);
+  const options: IdentityOptions = { autoAccounts: config.autoAccounts };
+  const model = config.stageModel;
+  app.use('/persons/:ref/journey', requireSecretKey(config));
+  app.use('/accounts/:ref/journey', requireSecretKey(config));
+
+  app.get('/persons/:ref/journey', async (c) => {
+    const site = siteOf(c);
+    const person = await storage.findPerson(site, refOf(c), options);
+    const read = person && (await allEvents((after) => storage.personEvents(site, person.id, { limit: 1000, ...(after && { after }) })));
+    if (!person || !read) throw notFound('person', refOf(c));
+    const { sessions: _sessions, ...journey } = journeyOf(read.events, person.traits, model, { personOf: () => person.id });
+    return c.json({ person: person.id, model: model.stages.map((stage) => stage.id), ...journey, truncated: read.truncated });
+  });
+
+  app.get('/accounts/:ref/journey', async (c) => {
+    const site = siteOf(c);
+    const account = await storage.findAccount(site, refOf(c), options);
+    const people = account && (await storage.accountPeople(site, account.id, options));
+    const read = account && (await allEvents((after) => storage.accountEvents(site, account.id, { limit: 1000, ...(after && { after }) }, options)));
+    if (!account || !people || !read) throw notFound('account', refOf(c));
+    const personOf = await peopleOfEvents(storage, site, people, options);
+    const { sessions: _sessions, ...journey } = journeyOf(read.events, account.traits, model, { personOf, accountOf: () => account.id });
+    const touched = new Set(journey.touchpoints.map((touchpoint) => touchpoint.personId).filter(Boolean));
+    return c.json({
+      account: account.id,
+      model: model.stages.map((stage) => stage.id),
+      ...journey,
+      stats: { ...journey.stats, people: people.length, peopleTouched: touched.size },
+      truncated: read.truncated,
+    });
+  });
+
+  return app;
+}
+
+/**
+ * Whose an account event is: by its user id, else by the stretch of its device that one of the
+ * account's people owns at the event's time (a shared computer's history is cut between its users).
+ */
+async function peopleOfEvents(storage: Storage, site: string, people: PersonSummary[], options: IdentityOptions): Promise<(event: JourneyEvent) => string | undefined> {
+  const byUserId = new Map<string, string>();
+  const stretches = new Map<string, Array<{ person: string; from: number; to: number }>>();
+  const records = await Promise.all(people.map((person) => storage.findPerson(site, person.id, options)));
+  for (const record of records) {
+    if (!record) continue;
+    for (const { kind, value } of record.identifiers) if (kind === 'userId') byUserId.set(value, record.id);
+    for (const device of record.devices) {
+      const from = device.from === null ? -Infinity : Date.parse(device.from);
+      const to = device.to === null ? Infinity : Date.parse(device.to);
+      stretches.set(device.anonymousId, [...(stretches.get(device.anonymousId) ?? []), { person: record.id, from, to }]);
+    }
+  }
+  return (event) => {
+    if (event.userId && byUserId.has(event.userId)) return byUserId.get(event.userId);
+    const at = Date.parse(event.timestamp);
+    return event.anonymousId ? stretches.get(event.anonymousId)?.find((stretch) => at >= stretch.from && at < stretch.to)?.person : undefined;
+  };
+}
