@@ -25,7 +25,17 @@ describe('settingsFromEnv', () => {
     expect(collector.rateLimit).toEqual({ perIp: { perSecond: 0, burst: 0 }, perWriteKey: { perSecond: 50, burst: 100 } });
   });
 
+  it('reads the stage model: default, the B2B preset, or JSON', () => {
+    const ids = (value?: string) => settingsFromEnv({ JOURNEY_STAGE_MODEL: value }).collector.stageModel!.stages.map((stage) => stage.id);
+    expect(ids()).toEqual(['awareness', 'consideration', 'purchase', 'loyalty']);
+    expect(ids('b2b')).toEqual(['lead', 'mql', 'sql', 'opportunity', 'customer']);
+    const own = { stages: [{ id: 'visitor', labels: { en: 'Visitor' }, enteredBy: [{ kind: 'firstTouch' }] }, { id: 'buyer', labels: { en: 'Buyer' }, enteredBy: [{ kind: 'event', name: 'Order Completed' }] }] };
+    expect(ids(JSON.stringify(own))).toEqual(['visitor', 'buyer']);
+  });
+
   it.each([
+    [{ JOURNEY_STAGE_MODEL: 'funnel' }, /JOURNEY_STAGE_MODEL must be "default", "b2b" or a stage model as JSON/],
+    [{ JOURNEY_STAGE_MODEL: '{"stages":[]}' }, /not a valid stage model: stages: a model needs at least one stage/],
     [{ PORT: '80a' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be at most 65535/],
     [{ JOURNEY_WRITE_KEYS: ':site' }, /is not "key" or "key:site"/],

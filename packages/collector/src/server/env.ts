@@ -1,6 +1,7 @@
 import type { CollectorSettings, WriteKey } from '../config.ts';
 import { defaultRateLimit } from '../config.ts';
 import type { RateLimit } from '../rate-limit/token-bucket.ts';
+import { b2bStageModel, defaultStageModel, stageModel, type StageModel } from '../journey/stages.ts';
 
 /** The collector's settings as environment variables (the README's configuration table). */
 export interface ServerEnv {
@@ -14,6 +15,7 @@ export interface ServerEnv {
   JOURNEY_RATE_LIMIT_IP?: string;
   JOURNEY_SCRIPT_PATH?: string;
   JOURNEY_AUTO_ACCOUNTS?: string;
+  JOURNEY_STAGE_MODEL?: string;
 }
 
 export interface ServerSettings {
@@ -55,6 +57,7 @@ export function settingsFromEnv(env: ServerEnv): ServerSettings {
       },
       scriptPath: env.JOURNEY_SCRIPT_PATH?.trim() || '/journey.js',
       autoAccounts: flag('JOURNEY_AUTO_ACCOUNTS', env.JOURNEY_AUTO_ACCOUNTS),
+      stageModel: stageModelFrom(env.JOURNEY_STAGE_MODEL),
     },
   };
 }
@@ -79,6 +82,24 @@ export function allowedOrigins(value: string | undefined) {
   const toAllowed = (origins: string[]): WriteKey['allowedOrigins'] =>
     origins.length === 0 || origins.includes('*') ? '*' : origins;
   return { keys: [...perKey.keys()], forKey: (key: string) => toAllowed(perKey.get(key) ?? shared) };
+}
+
+/** `default`, `b2b`, or a stage model as JSON (see packages/collector/src/journey/stages.ts). */
+function stageModelFrom(value: string | undefined): StageModel {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'default') return defaultStageModel;
+  if (text === 'b2b') return b2bStageModel;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error('JOURNEY_STAGE_MODEL must be "default", "b2b" or a stage model as JSON');
+  }
+  const parsed = stageModel.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`JOURNEY_STAGE_MODEL is not a valid stage model: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(model)'}: ${issue.message}`).join('; ')}`);
+  }
+  return parsed.data;
 }
 
 const list = (value: string) =>
