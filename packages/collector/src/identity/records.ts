@@ -64,4 +64,6 @@ export interface ErasureCounts {
   identifiers: number;
   traits: number;
   links: number;
+  /** Imported touchpoints that named them. */
+  touchpoints: number;
 }

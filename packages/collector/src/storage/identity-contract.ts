@@ -249,11 +249,14 @@ export function identityContract(name: string, subject: ContractSubject): void {
     it.skipIf(!subject.dump)('erases a person entirely: events, identifiers, traits, links, and every fact from their events', async () => {
       const storage = await open();
       await storage.appendEvents(story());
+      // A call the CRM logged with her: imported touchpoints are hers too.
+      await storage.importTouchpoints(site, [{ source: 'crm', externalId: 'call-1', type: 'sales_call', occurredAt: Date.UTC(2026, 0, 20), email: 'ann@northwind.io' }], { window: 0, now: Date.UTC(2026, 1, 1) });
       const ann = (await storage.findPerson(site, 'u-ann', options))!;
       const annEvents = await timeline(storage, 'u-ann');
       const counts = (await storage.erasePerson(site, 'u-ann'))!;
       expect(counts.events).toBe(annEvents.length);
       expect(counts.identifiers).toBe(4);
+      expect(counts.touchpoints).toBe(1);
       expect(await storage.findPerson(site, 'u-ann', options)).toBeNull();
       const everything = await subject.dump!(storage);
       for (const trace of ['u-ann', 'ann@northwind.io', '"L"', '"P"', ann.id, ...annEvents]) {

@@ -54,6 +54,30 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await index('accounts', 'accounts_domain', ['site', 'domain']);
       },
     },
+    '0002-imported-touchpoints': {
+      async up(db: Kysely<any>) {
+        const time = dialect === 'postgres' ? 'bigint' : 'integer';
+        await db.schema
+          .createTable('imported_touchpoints')
+          .addColumn('site', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('external_id', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('occurred_at', time, (c) => c.notNull())
+          .addColumn('person_kind', 'text')
+          .addColumn('person_value', 'text')
+          .addColumn('account_id', 'text')
+          .addColumn('domain', 'text')
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('imported_at', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('imported_touchpoints_key', ['site', 'source', 'external_id'])
+          .execute();
+        // A person's touchpoints, and the same one recorded by two sources (same person, type, time).
+        await db.schema.createIndex('imported_touchpoints_person').on('imported_touchpoints').columns(['site', 'person_kind', 'person_value', 'type', 'occurred_at']).execute();
+        await db.schema.createIndex('imported_touchpoints_account').on('imported_touchpoints').columns(['site', 'account_id', 'occurred_at']).execute();
+        await db.schema.createIndex('imported_touchpoints_domain').on('imported_touchpoints').columns(['site', 'domain', 'occurred_at']).execute();
+      },
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { EventType } from '@journey/protocol';
 import type { IdentityFacts } from '../identity/facts.ts';
 import type { StrongIdentifier } from '../identity/identifiers.ts';
 import type { AccountRecord, ErasureCounts, PersonRecord, PersonSummary } from '../identity/records.ts';
+import type { OfflineTouchpoint } from '../import/offline-touchpoint.ts';
 
 /** An accepted event ready to store: the columns the queries filter on, plus the event as JSON. */
 export interface NewEvent {
@@ -84,11 +85,29 @@ export interface IdentityStore {
   erasePerson(site: string, ref: string): Promise<ErasureCounts | null>;
 }
 
+/** What became of one imported touchpoint. */
+export type ImportResult = { status: 'imported'; id: string } | { status: 'duplicate'; id: string; reason: 'same source and externalId' | 'same person, type and time' };
+
+/** Whose imported touchpoints to read: a person's identifiers, or an account's id and domain. */
+export type ImportedOwner = { emails: string[]; userIds: string[] } | { accountIds: string[]; domains: string[] };
+
+/** Touchpoints recorded elsewhere (CRM, webinars, sales calls) and imported. */
+export interface ImportStore {
+  /**
+   * Stores each touchpoint unless it is already there: by source and externalId, or recorded by
+   * another source for the same person with the same type within `window` ms. In order, so a
+   * file's own repeats count too. Re-importing a file changes nothing.
+   */
+  importTouchpoints(site: string, touchpoints: readonly OfflineTouchpoint[], options: { window: number; now: number }): Promise<ImportResult[]>;
+  /** Imported touchpoints of a person or account, in time order, with their ids (`source:externalId`). */
+  importedTouchpoints(site: string, owner: ImportedOwner): Promise<Array<OfflineTouchpoint & { id: string }>>;
+}
+
 /**
  * The one port every database adapter implements (SQLite, D1, PostgreSQL). The contract suite in
  * `contract.ts` is its specification: an adapter is done when it passes.
  */
-export interface Storage extends IdentityStore {
+export interface Storage extends IdentityStore, ImportStore {
   /**
    * Stores events whose (site, messageId) is new and skips the rest. Resolves only once the stored
    * ones are durably committed, with `inserted[i]` telling whether `events[i]` was stored.

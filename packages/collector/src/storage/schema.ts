@@ -15,6 +15,27 @@ export interface Database {
   trait_facts: TraitFactsTable;
   account_members: AccountMembersTable;
   accounts: AccountsTable;
+  imported_touchpoints: ImportedTouchpointsTable;
+}
+
+/**
+ * Touchpoints recorded elsewhere and imported: one per (source, externalId). Who it was is kept as
+ * the identifier the source gave (an email, else a user id), resolved to a person when read, so
+ * later merges and splits apply to it too.
+ */
+export interface ImportedTouchpointsTable {
+  site: string;
+  source: string;
+  external_id: string;
+  type: string;
+  occurred_at: number;
+  person_kind: string | null;
+  person_value: string | null;
+  account_id: string | null;
+  domain: string | null;
+  /** The standardised touchpoint as JSON. */
+  payload: string;
+  imported_at: number;
 }
 
 export interface EventsTable {

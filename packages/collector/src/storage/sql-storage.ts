@@ -14,6 +14,7 @@ import { applyFacts, type EventFacts } from './identity/apply.ts';
 import { createFactFilter } from './identity/recent.ts';
 import { accountEvents, accountPeople, accountRecord, personRecord, personTimeline, resolveAccount, resolvePerson } from './identity/read.ts';
 import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity/admin.ts';
+import { importedTouchpoints, importTouchpoints } from './imports.ts';
 import { queryLimits, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
 
@@ -236,6 +237,10 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         recentFacts.clear();
         return counts;
       }),
+
+    importTouchpoints: (site, touchpoints, { window, now: at }) => writeGraph((trx) => importTouchpoints(trx, site, touchpoints, window, at)),
+
+    importedTouchpoints: (site, owner) => guard(() => importedTouchpoints(db, site, owner)),
 
     ping: () =>
       guard(async () => {

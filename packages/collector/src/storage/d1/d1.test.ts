@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageContract } from '../contract.ts';
 import { identityContract } from '../identity-contract.ts';
+import { importContract } from '../import-contract.ts';
 import { IdentityConflictError, StorageUnavailableError, type Storage } from '../port.ts';
 import { d1MigrationFiles } from './migrations.ts';
 import { d1MigrationsDir } from '../../../scripts/d1-migrations.ts';
@@ -45,6 +46,8 @@ beforeAll(async () => {
       name: 'journey-d1-contract',
       main: relative(folder, join(import.meta.dirname, 'harness.ts')),
       compatibility_date: '2026-11-01',
+      durable_objects: { bindings: [{ name: 'HARNESS', class_name: 'StorageHarness' }] },
+      migrations: [{ tag: 'v1', new_sqlite_classes: ['StorageHarness'] }],
       d1_databases: Array.from({ length: databases }, (_, i) => ({ binding: `DB${i}`, database_name: `journey-${i}`, database_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` })),
     }),
   );
@@ -74,6 +77,7 @@ const subject = {
 };
 storageContract('Cloudflare D1 (workerd)', subject);
 identityContract('Cloudflare D1 (workerd)', subject);
+importContract('Cloudflare D1 (workerd)', subject);
 
 describe('D1', () => {
   it('refuses a database without the schema, and says how to apply it', async () => {

@@ -11,8 +11,27 @@ import { d1MigrationFiles } from './migrations.ts';
 const storages = new Map<number, Storage>();
 let opened = 0;
 
+interface HarnessEnv {
+  HARNESS: { idFromName(name: string): unknown; get(id: unknown): { fetch(request: Request): Promise<Response> } };
+  [database: string]: unknown;
+}
+
+/**
+ * In a Durable Object, as in production (worker/index.ts): a plain Worker may not hand one
+ * request's I/O to another, and group commit does exactly that with concurrent writes.
+ */
 export default {
-  async fetch(request: Request, env: Record<string, D1Binding>): Promise<Response> {
+  fetch: (request: Request, env: HarnessEnv): Promise<Response> => env.HARNESS.get(env.HARNESS.idFromName('harness')).fetch(request),
+};
+
+export class StorageHarness {
+  readonly #env: Record<string, D1Binding>;
+  constructor(_state: unknown, env: Record<string, D1Binding>) {
+    this.#env = env;
+  }
+
+  async fetch(request: Request): Promise<Response> {
+    const env = this.#env;
     const { call, database, storage, args = [] } = (await request.json()) as { call: string; database?: string; storage?: number; args?: unknown[] };
     try {
       if (call === 'ready') return Response.json({ result: true });
@@ -31,8 +50,8 @@ export default {
       const kind = error instanceof StorageUnavailableError ? 'unavailable' : error instanceof IdentityConflictError ? 'conflict' : 'error';
       return Response.json({ error: { kind, message: error instanceof Error ? `${error.message}\n${error.stack}` : String(error) } });
     }
-  },
-};
+  }
+}
 
 async function migrate(binding: D1Binding): Promise<void> {
   for (const file of await d1MigrationFiles()) {

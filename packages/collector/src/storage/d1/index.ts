@@ -4,9 +4,11 @@ import { createSqlStorage, toRow, type InsertEvents } from '../sql-storage.ts';
 import type { Storage } from '../port.ts';
 import { d1MaxParameters, type D1Binding } from './binding.ts';
 import { bindable, d1Dialect } from './dialect.ts';
+import { migrations } from '../migrations.ts';
+import { d1MigrationName } from './migrations.ts';
 
 /** The migrations wrangler must have applied; the newest is enough to check. */
-export const latestD1Migration = '0001_initial.sql';
+export const latestD1Migration = d1MigrationName(Object.keys(migrations('sqlite')).at(-1)!);
 
 /**
  * Storage on Cloudflare D1. The schema comes from the shipped SQL migrations

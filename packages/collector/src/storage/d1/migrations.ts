@@ -7,6 +7,9 @@ export interface MigrationFile {
   sql: string;
 }
 
+/** `0002-imported-touchpoints` → `0002_imported_touchpoints.sql`, as wrangler names them. */
+export const d1MigrationName = (name: string): string => `${name.replaceAll('-', '_')}.sql`;
+
 /**
  * The SQLite migrations as SQL files for `wrangler d1 migrations apply`: each migration is run
  * against a connection that only records what it is asked, so Node, Bun and Deno (which apply
@@ -45,9 +48,8 @@ export async function d1MigrationFiles(): Promise<MigrationFile[]> {
     });
     await migration.up(db);
     await db.destroy();
-    const [number, ...words] = name.split('-');
     files.push({
-      name: `${number}_${words.join('_')}.sql`,
+      name: d1MigrationName(name),
       sql: `-- Generated from packages/collector/src/storage/migrations.ts (${name}) by \`npm run migrations:d1\`; do not edit.\n${statements.join('\n')}\n`,
     });
   }

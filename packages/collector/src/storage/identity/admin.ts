@@ -5,6 +5,7 @@ import type { ErasureCounts } from '../../identity/records.ts';
 import { beginning } from '../../identity/resolve.ts';
 import { noteSplit, recomputeDevices, recomputePeople } from './apply.ts';
 import { byKind, chunk, eventsIn } from './scope.ts';
+import { eraseImported } from '../imports.ts';
 import { personParts, scopeOf } from './read.ts';
 import { IdentityConflictError } from '../port.ts';
 
@@ -74,7 +75,11 @@ export async function mergeAccounts(trx: Db, site: string, into: string, other: 
 export async function erasePerson(trx: Db, site: string, personId: string): Promise<ErasureCounts> {
   const parts = await personParts(trx, site, personId);
   const strong = strongOf(parts);
-  const counts: ErasureCounts = { events: 0, identifiers: 0, traits: 0, links: 0 };
+  const counts: ErasureCounts = { events: 0, identifiers: 0, traits: 0, links: 0, touchpoints: 0 };
+  counts.touchpoints = await eraseImported(trx, site, {
+    emails: strong.filter((id) => id.kind === 'email').map((id) => id.value),
+    userIds: strong.filter((id) => id.kind === 'userId').map((id) => id.value),
+  });
 
   // The events first, a page at a time, remembering their messageIds to purge facts they left.
   const scope = scopeOf(parts);

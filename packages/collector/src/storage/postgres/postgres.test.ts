@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { storageContract } from '../contract.ts';
 import { identityContract } from '../identity-contract.ts';
+import { importContract } from '../import-contract.ts';
 import type { Storage } from '../port.ts';
 import { openPostgresStorage } from './index.ts';
 
@@ -59,6 +60,7 @@ describe.runIf(available)('PostgreSQL', () => {
   const subject = { open: () => open(), reopen: (closed: Storage) => open(schemaOf.get(closed)), dump };
   storageContract('PostgreSQL', subject);
   identityContract('PostgreSQL', subject);
+  importContract('PostgreSQL', subject);
 });
 
 describe.runIf(available)('PostgreSQL partitions', () => {

@@ -5,6 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newEvent, storageContract } from '../contract.ts';
 import { identityContract } from '../identity-contract.ts';
+import { importContract } from '../import-contract.ts';
 import type { Storage } from '../port.ts';
 import { openSqliteStorage } from './index.ts';
 import { migrations } from '../migrations.ts';
@@ -32,6 +33,7 @@ function dump(storage: Storage): Promise<string> {
 const subject = { open: () => open(), reopen: (closed: Storage) => open(paths.get(closed)), dump };
 storageContract('SQLite file (node:sqlite)', subject);
 identityContract('SQLite file (node:sqlite)', subject);
+importContract('SQLite file (node:sqlite)', subject);
 
 describe('SQLite file', () => {
   it('runs in WAL mode and records its migrations', async () => {
