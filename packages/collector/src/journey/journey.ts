@@ -1,6 +1,6 @@
 import type { Session } from './sessions.ts';
 import { stageHistory, type StageHistory, type StageModel, type StagedTraits } from './stages.ts';
-import { touchpointsOf, type JourneyEvent } from './touchpoints.ts';
+import { inJourneyOrder, touchpointsOf, type JourneyEvent } from './touchpoints.ts';
 import type { Touchpoint } from './touchpoint.ts';
 
 /** A touchpoint on the journey, with the stage its person or account was in just after it. */
@@ -47,8 +47,11 @@ export function journeyOf(
   traits: StagedTraits,
   model: StageModel,
   owners: { personOf?: (event: JourneyEvent) => string | undefined; accountOf?: (event: JourneyEvent) => string | undefined } = {},
+  /** Touchpoints from elsewhere (imported), merged into the journey. */
+  offline: readonly Touchpoint[] = [],
 ): JourneyView & { sessions: Session[] } {
-  const { sessions, touchpoints } = touchpointsOf(events, owners);
+  const { sessions, touchpoints: online } = touchpointsOf(events, owners);
+  const touchpoints = [...online, ...offline].sort(inJourneyOrder);
   const history = stageHistory(model, touchpoints, traits);
 
   const enteredBy = new Map<string, string[]>();

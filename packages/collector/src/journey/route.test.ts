@@ -113,3 +113,33 @@ describe('GET /v1/accounts/:ref/journey', () => {
     expect(new Set(body.touchpoints.map((t: any) => t.personId)).size).toBe(2);
   });
 });
+
+describe('journeys with imported touchpoints', () => {
+  it("merge a CRM's calls and closed deal into the person's and the account's journey", async () => {
+    const collector = await testCollector();
+    await annAndBen(collector);
+    const window = { window: 3_600_000, now: Date.now() };
+    await collector.storage.importTouchpoints('default', [
+      { source: 'salesforce', externalId: 'call-1', type: 'sales_call', occurredAt: Date.parse(day(8)), email: 'ann@northwind.io', accountId: 'northwind' },
+      { source: 'mailchimp', externalId: 'mail-1', type: 'email', occurredAt: Date.parse(day(9)), email: 'ben@northwind.io' },
+      { source: 'zoom', externalId: 'web-1', type: 'webinar', occurredAt: Date.parse(day(2)), domain: 'northwind.io', campaign: { source: 'linkedin', medium: 'paid_social', name: 'q1-webinar' } },
+    ], window);
+
+    const ann = (await read(collector, '/v1/persons/u-ann/journey')).body;
+    const call = ann.touchpoints.find((t: any) => t.kind === 'offline');
+    expect(call).toMatchObject({ id: 'salesforce:call-1', name: 'sales_call', channel: 'Offline', stage: 'consideration', at: day(8) });
+    expect(ann.stats.touches).toBe(8);
+
+    const ben = (await read(collector, '/v1/persons/u-ben/journey')).body;
+    const northwind = (await read(collector, '/v1/accounts/northwind/journey')).body;
+    const offline = northwind.touchpoints.filter((t: any) => t.kind === 'offline').map((t: any) => [t.id, t.channel, t.personId ?? null]);
+    expect(offline).toEqual([
+      // By domain, with nobody named: a webinar the account attended, in the channel that promoted it.
+      ['zoom:web-1', 'Paid Social', null],
+      ['salesforce:call-1', 'Offline', ann.person],
+      // Ben's newsletter: his, so his account's.
+      ['mailchimp:mail-1', 'Email', ben.person],
+    ]);
+  });
+});
+

@@ -5,6 +5,7 @@ import type { PersonSummary } from '../identity/records.ts';
 import { requireSecretKey } from '../auth/secret-key.ts';
 import { notFound, refAndSite } from '../http/params.ts';
 import { journeyOf } from './journey.ts';
+import { offlineTouchpoint } from './offline.ts';
 import type { JourneyEvent } from './touchpoints.ts';
 
 /** The most events one journey reads; past it, the journey says it is truncated. */
@@ -42,7 +43,10 @@ export function journeyRoutes(config: CollectorConfig, storage: Storage): Hono {
     const person = await storage.findPerson(site, refOf(c), options);
     const read = person && (await allEvents((after) => storage.personEvents(site, person.id, { limit: 1000, ...(after && { after }) })));
     if (!person || !read) throw notFound('person', refOf(c));
-    const { sessions: _sessions, ...journey } = journeyOf(read.events, person.traits, model, { personOf: () => person.id });
+    const identifiers = (kind: string) => person.identifiers.filter((id) => id.kind === kind).map((id) => id.value);
+    const imported = await storage.importedTouchpoints(site, { emails: identifiers('email'), userIds: identifiers('userId') });
+    const offline = imported.map((row) => offlineTouchpoint(row, { personId: person.id }));
+    const { sessions: _sessions, ...journey } = journeyOf(read.events, person.traits, model, { personOf: () => person.id }, offline);
     return c.json({ person: person.id, model: model.stages.map((stage) => stage.id), ...journey, truncated: read.truncated });
   });
 
@@ -52,8 +56,21 @@ export function journeyRoutes(config: CollectorConfig, storage: Storage): Hono {
     const people = account && (await storage.accountPeople(site, account.id, options));
     const read = account && (await allEvents((after) => storage.accountEvents(site, account.id, { limit: 1000, ...(after && { after }) }, options)));
     if (!account || !people || !read) throw notFound('account', refOf(c));
-    const personOf = await peopleOfEvents(storage, site, people, options);
-    const { sessions: _sessions, ...journey } = journeyOf(read.events, account.traits, model, { personOf, accountOf: () => account.id });
+    const { personOf, personByIdentifier } = await peopleOfEvents(storage, site, people, options);
+    // Those naming the account, and those naming its people.
+    const identifiers = (kind: string) => people.flatMap((person) => person.identifiers.filter((id) => id.kind === kind).map((id) => id.value));
+    const byId = new Map(
+      [
+        ...(await storage.importedTouchpoints(site, { accountIds: [account.id, ...account.merged], domains: account.domain ? [account.domain] : [] })),
+        ...(await storage.importedTouchpoints(site, { emails: identifiers('email'), userIds: identifiers('userId') })),
+      ].map((row) => [row.id, row]),
+    );
+    const imported = [...byId.values()];
+    const offline = imported.map((row) => {
+      const personId = (row.email && personByIdentifier.get(`email:${row.email}`)) || (row.userId && personByIdentifier.get(`userId:${row.userId}`)) || undefined;
+      return offlineTouchpoint(row, { accountId: account.id, ...(personId && { personId }) });
+    });
+    const { sessions: _sessions, ...journey } = journeyOf(read.events, account.traits, model, { personOf, accountOf: () => account.id }, offline);
     const touched = new Set(journey.touchpoints.map((touchpoint) => touchpoint.personId).filter(Boolean));
     return c.json({
       account: account.id,
@@ -71,8 +88,15 @@ export function journeyRoutes(config: CollectorConfig, storage: Storage): Hono {
  * Whose an account event is: by its user id, else by the stretch of its device that one of the
  * account's people owns at the event's time (a shared computer's history is cut between its users).
  */
-async function peopleOfEvents(storage: Storage, site: string, people: PersonSummary[], options: IdentityOptions): Promise<(event: JourneyEvent) => string | undefined> {
+async function peopleOfEvents(
+  storage: Storage,
+  site: string,
+  people: PersonSummary[],
+  options: IdentityOptions,
+): Promise<{ personOf: (event: JourneyEvent) => string | undefined; personByIdentifier: Map<string, string> }> {
   const byUserId = new Map<string, string>();
+  const personByIdentifier = new Map<string, string>();
+  for (const person of people) for (const { kind, value } of person.identifiers) personByIdentifier.set(`${kind}:${value}`, person.id);
   const stretches = new Map<string, Array<{ person: string; from: number; to: number }>>();
   const records = await Promise.all(people.map((person) => storage.findPerson(site, person.id, options)));
   for (const record of records) {
@@ -84,9 +108,10 @@ async function peopleOfEvents(storage: Storage, site: string, people: PersonSumm
       stretches.set(device.anonymousId, [...(stretches.get(device.anonymousId) ?? []), { person: record.id, from, to }]);
     }
   }
-  return (event) => {
+  const personOf = (event: JourneyEvent) => {
     if (event.userId && byUserId.has(event.userId)) return byUserId.get(event.userId);
     const at = Date.parse(event.timestamp);
     return event.anonymousId ? stretches.get(event.anonymousId)?.find((stretch) => at >= stretch.from && at < stretch.to)?.person : undefined;
   };
+  return { personOf, personByIdentifier };
 }

@@ -16,7 +16,8 @@ export interface Touchpoint {
    * for an offline touchpoint its type ("webinar", "sales_call", "closed_won").
    */
   name: string;
-  channel: Channel;
+  /** GA4's default channel group; `Offline` for what happened off the web (a call, a conference). */
+  channel: Channel | 'Offline';
   source: string;
   medium: string;
   campaign: string;

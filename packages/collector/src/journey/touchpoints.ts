@@ -70,6 +70,10 @@ export function touchpointsOf(
       ...(event.properties && Object.keys(event.properties).length > 0 && { properties: event.properties }),
     });
   }
-  touchpoints.sort((a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'session' ? -1 : 1) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  touchpoints.sort(inJourneyOrder);
   return { sessions, touchpoints };
 }
+
+/** Time order; at the same moment a session's entry before what happened in it; then by id. */
+export const inJourneyOrder = (a: Touchpoint, b: Touchpoint): number =>
+  a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'session' ? -1 : b.kind === 'session' ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
