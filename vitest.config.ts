@@ -5,6 +5,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'protocol', include: ['packages/protocol/src/**/*.test.ts'] } },
       { test: { name: 'collector', include: ['packages/collector/src/**/*.test.ts'] } },
+      { test: { name: 'cli', include: ['packages/cli/src/**/*.test.ts'] } },
       {
         test: {
           name: 'sdk',
