@@ -8,6 +8,7 @@ import { ingestRoutes } from './ingest/route.ts';
 import { eventRoutes } from './events/route.ts';
 import { identityRoutes } from './persons/route.ts';
 import { journeyRoutes } from './journey/route.ts';
+import { importRoutes } from './import/route.ts';
 import { scriptRoutes, type ScriptSource } from './script/route.ts';
 
 export interface CollectorOptions {
@@ -50,6 +51,7 @@ export function createCollector(options: CollectorOptions): Hono {
   app.route('/v1/events', eventRoutes(config, storage));
   app.route('/v1', identityRoutes(config, storage));
   app.route('/v1', journeyRoutes(config, storage));
+  app.route('/v1', importRoutes(config, storage, now));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));
 
   app.get('/health', async (c) => {

@@ -23,6 +23,8 @@ export interface CollectorConfig {
   autoAccounts: boolean;
   /** The stages people and accounts move through (default: Awareness → Consideration → Purchase → Loyalty). */
   stageModel: StageModel;
+  /** Imported touchpoints of one person and type this close in time (ms) are one, from whichever source. */
+  importWindow: number;
 }
 
 export type CollectorSettings = Pick<CollectorConfig, 'writeKeys' | 'secretKey'> & Partial<CollectorConfig>;
@@ -45,6 +47,7 @@ export function collectorConfig(settings: CollectorSettings): CollectorConfig {
     scriptPath: '/journey.js',
     autoAccounts: false,
     stageModel: defaultStageModel,
+    importWindow: 60 * 60 * 1000,
     ...settings,
   };
 }

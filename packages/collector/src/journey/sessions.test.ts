@@ -73,4 +73,11 @@ describe('sessions', () => {
     const [session] = sessionsOf([track, later]);
     expect(session).toMatchObject({ id: 'm-server', device: 'user:u-1', entryPath: '/account', pages: 1, events: 2, start: start, end: start + 3 * 60_000 });
   });
+
+  it('makes no session of identify and group calls alone', () => {
+    const identify = { messageId: 'm-identify', type: 'identify' as const, anonymousId: 'laptop', timestamp: minutes(0), context: {} };
+    const group = { messageId: 'm-group', type: 'group' as const, anonymousId: 'laptop', timestamp: minutes(1), context: {} };
+    expect(sessionsOf([identify, group])).toEqual([]);
+    expect(sessionsOf([identify, page(2, '/app')]).map((session) => session.events)).toEqual([2]);
+  });
 });

@@ -36,7 +36,7 @@ export function sessionsOf(events: readonly SessionEvent[]): Session[] {
     if (!byDevice.has(device)) byDevice.set(device, []);
     byDevice.get(device)!.push(event);
   }
-  const sessions: Session[] = [];
+  const sessions: Array<Session & { visit: boolean }> = [];
   for (const [device, stream] of byDevice) {
     stream.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp) || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
     let current: { events: SessionEvent[]; campaign: string; last: number; landed: boolean } | undefined;
@@ -57,7 +57,9 @@ export function sessionsOf(events: readonly SessionEvent[]): Session[] {
     }
     if (current) sessions.push(session(device, current.events));
   }
-  return sessions.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Only a visit is a session: an identify or group call on its own (a server's, a login's
+  // bookkeeping) is not one.
+  return sessions.filter((session) => session.visit).map(({ visit: _visit, ...session }) => session).sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The landing campaign an event carries: UTM tags and which click ids; empty when none. */
@@ -68,7 +70,7 @@ function campaignKey(event: SessionEvent): string {
   return tags.some(Boolean) || clicks.length ? `${tags.join('\u0000')}\u0000${clicks.join(',')}` : '';
 }
 
-function session(device: string, events: SessionEvent[]): Session {
+function session(device: string, events: SessionEvent[]): Session & { visit: boolean } {
   const first = events[0]!;
   const entry = events.find((event) => event.type === 'page') ?? first;
   const page = entry.context?.page;
@@ -91,6 +93,7 @@ function session(device: string, events: SessionEvent[]): Session {
     pages: events.filter((event) => event.type === 'page').length,
     events: events.length,
     messageIds: events.map((event) => event.messageId),
+    visit: events.some((event) => event.type === 'page' || event.type === 'track'),
     ...classifyLanding(landing),
   };
 }

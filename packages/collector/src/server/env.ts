@@ -16,6 +16,7 @@ export interface ServerEnv {
   JOURNEY_SCRIPT_PATH?: string;
   JOURNEY_AUTO_ACCOUNTS?: string;
   JOURNEY_STAGE_MODEL?: string;
+  JOURNEY_IMPORT_WINDOW?: string;
 }
 
 export interface ServerSettings {
@@ -58,6 +59,8 @@ export function settingsFromEnv(env: ServerEnv): ServerSettings {
       scriptPath: env.JOURNEY_SCRIPT_PATH?.trim() || '/journey.js',
       autoAccounts: flag('JOURNEY_AUTO_ACCOUNTS', env.JOURNEY_AUTO_ACCOUNTS),
       stageModel: stageModelFrom(env.JOURNEY_STAGE_MODEL),
+      // Minutes within which two sources' records of one person's touchpoint of one type are one.
+      importWindow: integer('JOURNEY_IMPORT_WINDOW', env.JOURNEY_IMPORT_WINDOW, 60) * 60_000,
     },
   };
 }

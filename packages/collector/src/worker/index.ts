@@ -8,6 +8,7 @@ import type { D1Binding } from '../storage/d1/binding.ts';
 import { ApiError, errorResponse } from '../http/errors.ts';
 import { readRawBody } from '../http/read-body.ts';
 import { limits } from '@journey/protocol';
+import { importLimits } from '../import/parse.ts';
 
 /** Static assets (wrangler's `assets` with a binding): the SDK build and, optionally, a site. */
 interface Assets {
@@ -45,7 +46,7 @@ export default {
       let body: Uint8Array | null = null;
       if (request.body !== null) {
         try {
-          body = await readRawBody(request, limits.requestBytes);
+          body = await readRawBody(request, pathname === '/v1/import' ? importLimits.bytes : limits.requestBytes);
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
           return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status });
