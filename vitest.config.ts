@@ -6,6 +6,7 @@ export default defineConfig({
       { test: { name: 'protocol', include: ['packages/protocol/src/**/*.test.ts'] } },
       { test: { name: 'collector', include: ['packages/collector/src/**/*.test.ts'] } },
       { test: { name: 'cli', include: ['packages/cli/src/**/*.test.ts'] } },
+      { test: { name: 'generator', include: ['packages/generator/src/**/*.test.ts'] } },
       {
         test: {
           name: 'sdk',
