@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { arrive, channels, type Arrival, type Channel } from './channel.ts';
+import { arrive, channels } from './channel.ts';
 import { createRandom } from './random.ts';
-
-/**
- * GA4's default channel group, as far as these arrivals need it (the collector holds the full rules):
- * click ids first, then UTM medium, then the referrer's kind.
- */
-function readChannel(arrival: Arrival): Channel {
-  const medium = arrival.utm?.medium;
-  if (arrival.clickIds?.gclid || arrival.clickIds?.msclkid) return 'Paid Search';
-  if (arrival.clickIds?.li_fat_id || medium === 'paid_social') return 'Paid Social';
-  if (medium === 'display' || medium === 'banner') return 'Display';
-  if (medium === 'email') return 'Email';
-  if (medium === 'social' || arrival.clickIds?.fbclid) return 'Organic Social';
-  if (!arrival.referrer) return 'Direct';
-  const host = new URL(arrival.referrer).hostname;
-  if (/(^|\.)(google\.[a-z.]+|bing\.com|duckduckgo\.com|search\.yahoo\.co\.jp)$/.test(host)) return 'Organic Search';
-  if (/(^|\.)(linkedin\.com|t\.co|reddit\.com|news\.ycombinator\.com|facebook\.com|instagram\.com|x\.com)$/.test(host)) return 'Organic Social';
-  return 'Referral';
-}
+import { readChannel } from './read-channel.testing.ts';
 
 describe('arrive', () => {
   it.each(channels)('writes %s the way GA4 reads it back', (channel) => {
