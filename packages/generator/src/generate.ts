@@ -34,12 +34,30 @@ export interface Dataset {
 
 /**
  * One unit, rendered visit by visit in the plan's order (rendering carries state between visits).
- * It takes each visit off the plan as it goes, so a long-lived unit holds only its future.
+ * It takes the visits off the plan as it goes, so a long-lived unit holds only its future.
  */
-function* renderUnit(plan: UnitPlan, settings: Settings): Generator<RenderedVisit, UnitState> {
-  const state = freshState(plan);
-  for (let visit = plan.visits.shift(); visit; visit = plan.visits.shift()) yield renderVisit(plan, visit, state, settings);
-  return state;
+class UnitRendering {
+  readonly plan: UnitPlan;
+  readonly state: UnitState;
+  private readonly settings: Settings;
+  /** The visits to come, the next one last. */
+  private readonly queue: UnitPlan['visits'];
+
+  constructor(plan: UnitPlan, settings: Settings) {
+    this.plan = plan;
+    this.settings = settings;
+    this.state = freshState(plan);
+    this.queue = plan.visits.reverse();
+  }
+
+  /** When the next visit begins; undefined when all are rendered. */
+  get nextAt(): number | undefined {
+    return this.queue[this.queue.length - 1]?.at;
+  }
+
+  next(): RenderedVisit {
+    return renderVisit(this.plan, this.queue.pop()!, this.state, this.settings);
+  }
 }
 
 /** An event on its way: by sentAt, ties by messageId, so the order does not depend on how it was made. */
@@ -49,7 +67,7 @@ interface Pending {
   event: JourneyEvent;
 }
 
-const sentFirst = (a: Pending, b: Pending) => a.sentAt < b.sentAt || (a.sentAt === b.sentAt && a.messageId < b.messageId);
+const sentFirst = (a: Pending, b: Pending) => a.sentAt - b.sentAt || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0);
 
 function pending(plan: UnitPlan, rendered: RenderedVisit, moment: Moment, settings: Settings): Pending {
   const device = rendered.visit.device >= 0 ? plan.devices[rendered.visit.device] : undefined;
@@ -62,14 +80,9 @@ function pending(plan: UnitPlan, rendered: RenderedVisit, moment: Moment, settin
 function survey(units: readonly Unit[], settings: Settings, activity: number, observe: (plan: UnitPlan, rendered: RenderedVisit) => void, finish?: (plan: UnitPlan, state: UnitState) => void): void {
   for (const unit of units) {
     const plan = planUnit(unit, settings, activity);
-    const rendering = renderUnit(plan, settings);
-    for (let step = rendering.next(); ; step = rendering.next()) {
-      if (step.done) {
-        finish?.(plan, step.value);
-        break;
-      }
-      observe(plan, step.value);
-    }
+    const rendering = new UnitRendering(plan, settings);
+    while (rendering.nextAt !== undefined) observe(plan, rendering.next());
+    finish?.(plan, rendering.state);
   }
 }
 
@@ -116,45 +129,47 @@ export function generate(options: GeneratorOptions = {}): Dataset {
   }
 
   function* events(): IterableIterator<JourneyEvent> {
+    /** A unit in progress; the heap orders them by their next visit, ties by unit index. */
     interface Cursor {
-      plan: UnitPlan;
-      rendering: Generator<RenderedVisit, UnitState>;
+      rendering: UnitRendering;
       ledger: UnitLedger;
-      /** When its next visit begins. */
-      at: number;
     }
     const byStart = [...roster].sort((a, b) => a.start - b.start || a.index - b.index);
     const builder = new TruthBuilder();
-    const cursors = new Heap<Cursor>((a, b) => a.at < b.at || (a.at === b.at && a.plan.unit.index < b.plan.unit.index));
-    const delivery = new Heap<Pending>(sentFirst);
+    const cursors = new Heap<Cursor, number>();
+    const delivery = new Heap<JourneyEvent, string>();
     let started = 0;
     for (;;) {
       const unit = byStart[started];
       const waiting = unit ? earliest(unit, settings.start) : Infinity;
-      const due = Math.min(waiting, cursors.peek()?.at ?? Infinity);
+      const due = Math.min(waiting, cursors.firstKey);
       // Whatever is still to be rendered is sent at or after `due`, so everything sent before it can go.
-      while (delivery.size > 0 && delivery.peek()!.sentAt < due) yield delivery.pop()!.event;
+      while (delivery.firstKey < due) yield delivery.pop()!;
       if (due === Infinity) break;
       if (unit && waiting === due) {
         started++;
         const plan = planUnit(unit, settings, activity);
         const ledger = builder.open(plan);
-        const first = plan.visits[0];
-        if (first && first.at < waiting) throw new Error(`unit ${unit.index} begins before its earliest moment`);
-        if (first) cursors.push({ plan, rendering: renderUnit(plan, settings), ledger, at: first.at });
-        else ledger.close(freshState(plan));
+        const rendering = new UnitRendering(plan, settings);
+        const first = rendering.nextAt;
+        if (first !== undefined && first < waiting) throw new Error(`unit ${unit.index} begins before its earliest moment`);
+        if (first !== undefined) cursors.push({ rendering, ledger }, first, unit.index);
+        else ledger.close(rendering.state);
         continue;
       }
-      const cursor = cursors.pop()!;
-      const rendered = cursor.rendering.next().value as RenderedVisit;
-      cursor.ledger.visit(rendered);
-      for (const moment of rendered.moments) delivery.push(pending(cursor.plan, rendered, moment, settings));
-      const following = cursor.plan.visits[0];
-      if (following) {
-        cursor.at = following.at;
-        cursors.push(cursor);
+      const { rendering, ledger } = cursors.peek()!;
+      const rendered = rendering.next();
+      ledger.visit(rendered);
+      for (const moment of rendered.moments) {
+        const { sentAt, messageId, event } = pending(rendering.plan, rendered, moment, settings);
+        delivery.push(event, sentAt, messageId);
       }
-      else cursor.ledger.close(cursor.rendering.next().value as UnitState);
+      const following = rendering.nextAt;
+      if (following !== undefined) cursors.rekeyFirst(following);
+      else {
+        cursors.pop();
+        ledger.close(rendering.state);
+      }
     }
     made ??= builder.build(window);
   }
@@ -176,9 +191,13 @@ export function generate(options: GeneratorOptions = {}): Dataset {
     const unit = roster.find((unit) => unit.account?.id === id || (ordinal >= unit.firstPerson && ordinal < unit.firstPerson + unit.size));
     if (!unit) throw new RangeError(`no account or person ${id}`);
     const plan = planUnit(unit, settings, activity);
+    const rendering = new UnitRendering(plan, settings);
     const all: Pending[] = [];
-    for (const rendered of renderUnit(plan, settings)) for (const moment of rendered.moments) all.push(pending(plan, rendered, moment, settings));
-    return all.sort((a, b) => (sentFirst(a, b) ? -1 : sentFirst(b, a) ? 1 : 0)).map((item) => item.event);
+    while (rendering.nextAt !== undefined) {
+      const rendered = rendering.next();
+      for (const moment of rendered.moments) all.push(pending(plan, rendered, moment, settings));
+    }
+    return all.sort(sentFirst).map((item) => item.event);
   }
 
   return {
