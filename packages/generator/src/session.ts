@@ -141,7 +141,10 @@ export function renderVisit(plan: UnitPlan, visit: Visit, state: UnitState, sett
     emit('page', undefined, landing);
   };
   const wait = (median: number) => (clock += Math.round(Math.max(2000, random.logNormal(median, 0.6))));
+  // Calls the page makes one after another still take a moment each.
+  const tick = () => (clock += random.int(20, 300));
   const track = (event: string, properties: JsonObject, traits?: JsonObject) => {
+    tick();
     emit('track', { event, properties, ...(traits && { traits }) });
   };
   const formTraits = (): JsonObject => (account ? { email: person.email, name: person.name, company: account.name } : { email: person.email, name: person.name });
@@ -155,6 +158,7 @@ export function renderVisit(plan: UnitPlan, visit: Visit, state: UnitState, sett
     emit('identify', { traits: { ...memory.traits } });
     if (account) {
       memory.groupId = account.id;
+      tick();
       emit('group', { traits: groupTraits() });
     }
   };
@@ -240,7 +244,10 @@ export function renderVisit(plan: UnitPlan, visit: Visit, state: UnitState, sett
       track('Order Completed', orderProperties(order, random));
       track('Subscription Started', { plan: order.plan, interval: order.interval, seats: order.seats, revenue: order.amount, currency: 'USD' });
       state.customer = true;
-      if (account) emit('group', { traits: groupTraits() });
+      if (account) {
+        tick();
+        emit('group', { traits: groupTraits() });
+      }
       open(pages.welcome);
       break;
     }
