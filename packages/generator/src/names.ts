@@ -62,13 +62,12 @@ export const freeMailDomains: Record<string, readonly string[]> = {
   'ja-JP': ['gmail.com', 'gmail.com', 'yahoo.co.jp', 'icloud.com', 'docomo.ne.jp'],
 };
 
-/** Letters an email address can hold: accents dropped, "ü" as "ue". */
+/** How the names above are written in an email address. A table, not normalize('NFD'): that needs ICU. */
+const ascii: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss', à: 'a', â: 'a', ç: 'c', é: 'e', è: 'e', ê: 'e', ë: 'e', î: 'i', ï: 'i', ô: 'o', ù: 'u', û: 'u' };
+
+/** Letters an email address can hold: "ü" as "ue", other accents dropped. */
 export function asciiName(name: string): string {
   return name
     .toLowerCase()
-    .replace(/ü/g, 'ue')
-    .replace(/ö/g, 'oe')
-    .replace(/ä/g, 'ae')
-    .normalize('NFD')
-    .replace(/[^a-z]/g, '');
+    .replace(/[^a-z]/g, (letter) => ascii[letter] ?? '');
 }
