@@ -58,7 +58,7 @@ export function planAccountJourney(planner: Planner, account: Account): Script {
   let trial = Infinity;
   if (considered < Infinity) {
     beats.push({ at: considered, person: champion, intent: 'consider' });
-    const visits = Math.min(8, Math.round((horizon - considered) / (25 * day)));
+    const visits = Math.min(8, Math.round((horizon - considered) / (30 * day)));
     for (let n = visits; n > 0; n--) beats.push({ at: between(considered + hour, horizon, champion), person: champion, intent: 'consider' });
 
     const signup = considered + Math.max(3 * hour, random.logNormal(5 * day, 1));
@@ -108,7 +108,7 @@ export function planAccountJourney(planner: Planner, account: Account): Script {
     // Most follow a link a colleague shared (no referrer) or come the way the champion did.
     const channel = stream.chance(0.55) ? 'Direct' : stream.chance(0.9) ? planner.firstChannel(champion) : planner.firstChannel(person);
     beats.push({ at: joined, person, intent: 'browse', channel });
-    for (let n = stream.int(0, 2); n > 0; n--) beats.push({ at: between(joined + hour, joined + 45 * day, person, stream), person, intent: 'browse' });
+    for (let n = stream.int(0, 1); n > 0; n--) beats.push({ at: between(joined + hour, joined + 45 * day, person, stream), person, intent: 'browse' });
     const weighs = considered < Infinity && (part !== 'colleague' || stream.chance(0.55));
     if (weighs) {
       const from = Math.max(joined, considered) + Math.max(hour, stream.logNormal(3 * day, 0.8));

@@ -94,7 +94,7 @@ const day = 86_400_000;
 export const funnel = {
   b2b: {
     consider: { rate: 0.6, median: 18 * day, sigma: 0.8 },
-    purchase: { rate: 0.4, median: 160 * day, sigma: 0.4 },
+    purchase: { rate: 0.4, median: 175 * day, sigma: 0.4 },
     /** Monthly billing renews after 30 days; yearly customers show loyalty by expanding or referring. */
     monthly: { 'self-serve': 0.6, 'sales-led': 0.1 },
     expand: { rate: 0.35, median: 70 * day, sigma: 0.6 },
