@@ -62,6 +62,21 @@ describe('generate', () => {
     expect(batches.flat()).toEqual(events);
   });
 
+  it('keeps visits apart, so a collector cutting sessions at 30 idle minutes finds the SDK’s sessions', () => {
+    const byDevice = new Map<string, JourneyEvent[]>();
+    for (const event of events) if (event.anonymousId) byDevice.set(event.anonymousId, [...(byDevice.get(event.anonymousId) ?? []), event]);
+    for (const stream of byDevice.values()) {
+      stream.sort((a, b) => (a.timestamp! < b.timestamp! ? -1 : a.timestamp! > b.timestamp! ? 1 : 0));
+      for (let index = 1; index < stream.length; index++) {
+        const [before, after] = [stream[index - 1]!, stream[index]!];
+        const idle = Date.parse(after.timestamp!) - Date.parse(before.timestamp!);
+        if (after.context!.sessionId === before.context!.sessionId) expect(idle).toBeLessThanOrEqual(30 * 60_000);
+        else expect(idle).toBeGreaterThan(30 * 60_000);
+      }
+    }
+    expect(new Set(events.map((event) => event.context?.sessionId).filter(Boolean)).size).toBe(dataset.truth.totals.sessions);
+  });
+
   it('delivers in sentAt order, each messageId once', () => {
     const sentAt = events.map((event) => event.sentAt!);
     expect(sentAt).toEqual([...sentAt].sort());
