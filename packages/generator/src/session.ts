@@ -9,6 +9,7 @@ import { freshMemory, type DeviceMemory } from './device.ts';
 import { uuid4, uuid7 } from './ids.ts';
 import type { UnitPlan, Visit } from './journey.ts';
 import type { Settings } from './options.ts';
+import type { Person } from './persona.ts';
 import type { Random } from './random.ts';
 import { appPages, awarenessPages, campaignPages, considerationPages, forms, pages, type Page } from './site.ts';
 import { isConsiderationPath } from './stage.ts';
@@ -102,23 +103,7 @@ export function renderVisit(plan: UnitPlan, visit: Visit, state: UnitState, sett
   const lateBy = Math.round(Math.min(3 * day, Math.max(10 * minute, random.logNormal(2 * hour, 1.5))));
   const sessionId = visit.device < 0 ? undefined : uuid7(visit.at, random);
 
-  if (visit.device < 0) {
-    const order = visit.order!;
-    const moment: Moment = {
-      type: 'track',
-      at: visit.at,
-      sentAt: visit.at + random.int(20, 400),
-      messageId: uuid4(random),
-      userId: person.userId,
-      groupId: account?.id,
-      page: undefined,
-      entry: false,
-      event: 'Subscription Renewed',
-      properties: { plan: order.plan, interval: order.interval, seats: order.seats, revenue: order.amount, currency: 'USD' },
-      server: true,
-    };
-    return { visit, sessionId, moments: visit.at < settings.end ? [moment] : [] };
-  }
+  if (visit.device < 0) return { visit, sessionId, moments: visit.at < settings.end ? [renewal(visit, person, random)] : [] };
 
   const memory = state.memories[visit.device]!;
   const moments: Moment[] = [];
@@ -280,6 +265,24 @@ export function renderVisit(plan: UnitPlan, visit: Visit, state: UnitState, sett
     for (let index = from; index < moments.length; index++) moments[index]!.sentAt = sentAt;
   }
   return { visit, sessionId, moments };
+}
+
+/** A renewal as the site's billing code reports it through a server library: by user id, no page. */
+function renewal(visit: Visit, person: Person, random: Random): Moment {
+  const order = visit.order!;
+  return {
+    type: 'track',
+    at: visit.at,
+    sentAt: visit.at + random.int(20, 400),
+    messageId: uuid4(random),
+    userId: person.userId,
+    groupId: person.account?.id,
+    page: undefined,
+    entry: false,
+    event: 'Subscription Renewed',
+    properties: { plan: order.plan, interval: order.interval, seats: order.seats, revenue: order.amount, currency: 'USD' },
+    server: true,
+  };
 }
 
 /** Segment Spec's Order Completed: order_id, total, revenue, currency and the products. */
