@@ -78,20 +78,25 @@ if (!parsed.success) {
   process.exit(2);
 }
 
-/** Writes text in large chunks: one write per line would cost more than making the line. */
+/** Writes lines in large chunks: one write per line would cost more than making the line. */
 function writer(path: string | undefined) {
   const fd = path === undefined ? 1 : openSync(path, 'w');
-  let buffer = '';
+  let lines: string[] = [];
+  let size = 0;
+  const flush = () => {
+    // One join makes one flat string; appending line by line makes a rope that is slow to write.
+    if (lines.length > 0) writeSync(fd, lines.join('\n') + '\n');
+    lines = [];
+    size = 0;
+  };
   return {
     line(text: string) {
-      buffer += text + '\n';
-      if (buffer.length > 1 << 20) {
-        writeSync(fd, buffer);
-        buffer = '';
-      }
+      lines.push(text);
+      size += text.length;
+      if (size > 1 << 20) flush();
     },
     close() {
-      if (buffer) writeSync(fd, buffer);
+      flush();
       if (fd !== 1) closeSync(fd);
     },
   };
