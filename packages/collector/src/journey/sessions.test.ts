@@ -67,11 +67,12 @@ describe('sessions', () => {
     }
   });
 
-  it('counts server-side events without a device under their user id, and reads the entry page from the first page view', () => {
-    const track = { messageId: 'm-server', type: 'track' as const, userId: 'u-1', timestamp: minutes(0), context: {} };
-    const later = { ...page(3, '/account'), anonymousId: undefined, userId: 'u-1' };
-    const [session] = sessionsOf([track, later]);
-    expect(session).toMatchObject({ id: 'm-server', device: 'user:u-1', entryPath: '/account', pages: 1, events: 2, start: start, end: start + 3 * 60_000 });
+  it('makes no session of what a server sent with only a user id, and reads the entry page from the first page view', () => {
+    const renewal = { messageId: 'm-server', type: 'track' as const, userId: 'u-1', timestamp: minutes(0), context: {} };
+    const identify = { messageId: 'm-identify', type: 'identify' as const, anonymousId: 'laptop', timestamp: minutes(1), context: {} };
+    expect(sessionsOf([renewal])).toEqual([]);
+    const [session] = sessionsOf([renewal, identify, page(3, '/account')]);
+    expect(session).toMatchObject({ id: 'm-identify', device: 'laptop', entryPath: '/account', pages: 1, events: 2, start: start + 60_000, end: start + 3 * 60_000 });
   });
 
   it('makes no session of identify and group calls alone', () => {

@@ -5,7 +5,7 @@ import { classifyLanding, clickIds, type Landing, type TouchpointChannel } from 
 export interface Session extends TouchpointChannel {
   /** The messageId of its first event: stable, whatever arrives later in other sessions. */
   id: string;
-  /** The device (anonymousId), or `user:<userId>` for events a server sent without one. */
+  /** The device (anonymousId). */
   device: string;
   start: number;
   end: number;
@@ -23,7 +23,7 @@ export const sessionTimeout = 30 * 60 * 1000;
 export type SessionEvent = Pick<StoredPayload, 'messageId' | 'type' | 'anonymousId' | 'userId' | 'context'> & { timestamp: string };
 
 /**
- * Splits events into sessions, server-side and order-independently: per device, in time order,
+ * Splits a device's events into sessions, server-side and order-independently: in time order,
  * a new session starts after 30 minutes without an event or when the landing campaign changes (the
  * SDK keeps a landing URL's UTM tags and click ids on every event of its visit, so a change means
  * the person came back through another link). Each session's channel is read from its first event.
@@ -31,8 +31,9 @@ export type SessionEvent = Pick<StoredPayload, 'messageId' | 'type' | 'anonymous
 export function sessionsOf(events: readonly SessionEvent[]): Session[] {
   const byDevice = new Map<string, SessionEvent[]>();
   for (const event of events) {
-    const device = event.anonymousId ?? (event.userId ? `user:${event.userId}` : undefined);
-    if (device === undefined) continue;
+    // Events a server sent with only a user id (a renewal billed overnight) are no visit.
+    const device = event.anonymousId;
+    if (!device) continue;
     if (!byDevice.has(device)) byDevice.set(device, []);
     byDevice.get(device)!.push(event);
   }

@@ -49,4 +49,11 @@ describe('touchpoints', () => {
       ['event', 'x2'],
     ]);
   });
+
+  it("counts a server's key event, sent with only a user id, in no channel", () => {
+    const renewal: JourneyEvent = { messageId: 'r-1', type: 'track', userId: 'u-1', timestamp: at(0), event: 'Subscription Renewed' };
+    const { sessions, touchpoints } = touchpointsOf([renewal]);
+    expect(sessions).toEqual([]);
+    expect(touchpoints).toMatchObject([{ id: 'r-1', kind: 'event', name: 'Subscription Renewed', channel: 'Unassigned', source: '(not set)' }]);
+  });
 });

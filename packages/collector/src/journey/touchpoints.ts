@@ -54,8 +54,8 @@ export function touchpointsOf(
   }));
   for (const event of events) {
     if (event.type !== 'track' || !event.event || !keyEvents.has(event.event.toLowerCase())) continue;
-    const session = sessionOf.get(event.messageId);
-    if (!session) continue; // an event with neither device nor user id belongs to no journey
+    // A key event outside any visit (a server's: a renewal billed overnight) came through no channel.
+    const session = sessionOf.get(event.messageId) ?? { channel: 'Unassigned' as const, source: '(not set)', medium: '(not set)', campaign: '(not set)' };
     touchpoints.push({
       id: event.messageId,
       kind: 'event',
