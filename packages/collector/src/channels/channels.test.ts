@@ -86,6 +86,9 @@ const landings: ReadonlyArray<readonly [string, Landing, Channel, string, string
   ['a look-alike of a search site', { referrer: 'https://notgoogle.com/' }, 'Referral', 'notgoogle.com', 'referral'],
   ['a search name under another domain', { referrer: 'https://google.evil.test/' }, 'Referral', 'google.evil.test', 'referral'],
   ['a referrer with a port', { referrer: 'http://partner.test:8080/' }, 'Referral', 'partner.test', 'referral'],
+  // A search company's webmail is not its search: a link clicked in Gmail or Yahoo Mail is a referral.
+  ['Gmail on the web', { referrer: 'https://mail.google.com/' }, 'Referral', 'mail.google.com', 'referral'],
+  ['Yahoo Mail', { referrer: 'https://mail.yahoo.co.jp/' }, 'Referral', 'mail.yahoo.co.jp', 'referral'],
   ['a host without a scheme', { referrer: 'news.example.org' }, 'Referral', 'news.example.org', 'referral'],
   ['a referral medium', { utmSource: 'partner', utmMedium: 'link' }, 'Referral', 'partner', 'link'],
 

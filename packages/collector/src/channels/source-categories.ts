@@ -28,9 +28,13 @@ function* listKeys(labels: string[]): Generator<string> {
   if (n >= 3 && countrySecondLevels.has(labels[n - 2]!)) yield [...labels.slice(0, n - 2), '{}'].join('.');
 }
 
+// A search company's webmail (mail.google.com, mail.yahoo.co.jp) is not its search engine.
+const webmail = new Set(['mail', 'webmail', 'email', 'inbox']);
+
 function hostCategory(host: string): SourceCategory | undefined {
   const categories = hostCategories();
   const labels = host.replace(/^www\./, '').split('.');
+  if (labels.length > 2 && webmail.has(labels[0]!)) return undefined;
   // Longest suffix first, down to the registrable part: m.facebook.com is facebook.com.
   for (let start = 0; start <= labels.length - 2; start++) {
     for (const key of listKeys(labels.slice(start))) {
