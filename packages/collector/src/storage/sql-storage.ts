@@ -10,7 +10,7 @@ import {
   type TimelineCursor,
   type TimelinePage,
 } from './port.ts';
-import { applyFacts, type EventFacts } from './identity/apply.ts';
+import { applyFacts, type EventFacts, type RunWrites } from './identity/apply.ts';
 import { createFactFilter } from './identity/recent.ts';
 import { accountEvents, accountPeople, accountRecord, personRecord, personTimeline, resolveAccount, resolvePerson } from './identity/read.ts';
 import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity/admin.ts';
@@ -50,6 +50,8 @@ export interface SqlStorageOptions {
    * and the facts, written idempotently, are completed rather than lost behind a duplicate.
    */
   transactional?: boolean;
+  /** How a run of writes with nothing to read between them goes to the database (D1: batch()). */
+  runWrites?: RunWrites;
   /** Releases what the adapter holds beside the Kysely instance. */
   onClose?: () => Promise<void>;
   now?: () => number;
@@ -113,7 +115,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         remember = filtered.remember;
         if (filtered.batch.length) {
           await lockGraph?.(trx);
-          await applyFacts(trx, filtered.batch);
+          await applyFacts(trx, filtered.batch, options.runWrites);
         }
       }
       if (!transactional) {

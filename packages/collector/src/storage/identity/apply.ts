@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { IdentityFacts } from '../../identity/facts.ts';
 import { emailDomain, identifierKey, normalizeDomain, type Identifier, type StrongIdentifier } from '../../identity/identifiers.ts';
@@ -34,20 +34,25 @@ const touched = (site: string): Touched => {
  * caller's transaction. Derived state (who is who, whose stretch of a device's history) is always
  * recomputed from all the facts it depends on, never patched, so arrival order cannot matter.
  */
-export async function applyFacts(trx: Db, batch: EventFacts[]): Promise<void> {
+export async function applyFacts(trx: Db, batch: EventFacts[], runWrites: RunWrites = inOrder): Promise<void> {
   touchedBySite.clear();
+  // Recording facts only writes (each idempotent, none reads another's result), so they go to the
+  // database together: one round trip on D1, where they run as one atomic batch().
+  const writes: Array<CompiledQuery<unknown>> = [];
   for (const { site, messageId, at, facts } of batch) {
     const changed = touched(site);
     for (const id of facts.seen) {
-      await recordIdentifier(trx, site, id, at, messageId);
+      writes.push(...identifierWrites(trx, site, id, at, messageId));
       if (id.kind !== 'anonymousId') changed.strong.set(identifierKey(id), id as StrongIdentifier);
     }
     for (const [idx, link] of facts.links.entries()) {
-      await trx
-        .insertInto('identity_links')
-        .values({ site, message_id: messageId, idx, at, rule: link.rule, a_kind: link.a.kind, a_value: link.a.value, b_kind: link.b.kind, b_value: link.b.value })
-        .onConflict((conflict) => conflict.doNothing())
-        .execute();
+      writes.push(
+        trx
+          .insertInto('identity_links')
+          .values({ site, message_id: messageId, idx, at, rule: link.rule, a_kind: link.a.kind, a_value: link.a.value, b_kind: link.b.kind, b_value: link.b.value })
+          .onConflict((conflict) => conflict.doNothing())
+          .compile(),
+      );
       changed.strong.set(identifierKey(link.a), link.a);
       changed.strong.set(identifierKey(link.b), link.b);
     }
@@ -55,7 +60,7 @@ export async function applyFacts(trx: Db, batch: EventFacts[]): Promise<void> {
       const owner = { owner_kind: claim.to.kind, owner_value: claim.to.value };
       if (claim.rule === 'event') {
         // Only the first event per device and person matters: keep the earliest, whatever arrives when.
-        await trx
+        writes.push(trx
           .insertInto('device_first_use')
           .values({ site, anonymous_id: claim.anonymousId, ...owner, at, message_id: messageId })
           .onConflict((conflict) =>
@@ -63,13 +68,13 @@ export async function applyFacts(trx: Db, batch: EventFacts[]): Promise<void> {
               eb.or([eb('device_first_use.at', '>', at), eb.and([eb('device_first_use.at', '=', at), eb('device_first_use.message_id', '>', messageId)])]),
             ),
           )
-          .execute();
+          .compile());
       } else {
-        await trx
+        writes.push(trx
           .insertInto('device_claims')
           .values({ site, message_id: messageId, anonymous_id: claim.anonymousId, ...owner, at, rule: claim.rule })
           .onConflict((conflict) => conflict.doNothing())
-          .execute();
+          .compile());
       }
       changed.devices.add(claim.anonymousId);
     }
@@ -78,18 +83,21 @@ export async function applyFacts(trx: Db, batch: EventFacts[]): Promise<void> {
       ...facts.accountTraits.map((trait) => ({ kind: 'account', value: trait.accountId, key: trait.key, json: trait.value })),
     ];
     for (const [idx, trait] of traits.entries()) {
-      await trx
-        .insertInto('trait_facts')
-        .values({ site, message_id: messageId, idx, at, owner_kind: trait.kind, owner_value: trait.value, key: trait.key, value: JSON.stringify(trait.json) })
-        .onConflict((conflict) => conflict.doNothing())
-        .execute();
+      writes.push(
+        trx
+          .insertInto('trait_facts')
+          .values({ site, message_id: messageId, idx, at, owner_kind: trait.kind, owner_value: trait.value, key: trait.key, value: JSON.stringify(trait.json) })
+          .onConflict((conflict) => conflict.doNothing())
+          .compile(),
+      );
     }
     for (const trait of facts.accountTraits) changed.accounts.add(trait.accountId);
     for (const membership of facts.memberships) {
-      await recordMembership(trx, site, membership.actor, membership.accountId, at, messageId, membership.rule);
+      writes.push(...membershipWrites(trx, site, membership.actor, membership.accountId, at, messageId, membership.rule));
       changed.accounts.add(membership.accountId);
     }
   }
+  await runWrites(trx, writes);
   for (const [site, changed] of touchedBySite) {
     if (changed.strong.size) await recomputePeople(trx, site, [...changed.strong.values()]);
     if (changed.devices.size) await recomputeDevices(trx, site, [...changed.devices]);
@@ -97,9 +105,20 @@ export async function applyFacts(trx: Db, batch: EventFacts[]): Promise<void> {
   }
 }
 
+/** Runs compiled writes inside the caller's transaction; D1 runs them as one batch(). */
+export type RunWrites = (trx: Db, writes: Array<CompiledQuery<unknown>>) => Promise<void>;
+
+const inOrder: RunWrites = async (trx, writes) => {
+  for (const write of writes) await trx.executeQuery(write);
+};
+
 /** An identifier row: created with a person of its own, its first sighting kept as the earliest. */
 export async function recordIdentifier(trx: Db, site: string, id: Identifier, at: number, messageId: string): Promise<void> {
-  await trx
+  await inOrder(trx, identifierWrites(trx, site, id, at, messageId));
+}
+
+function identifierWrites(trx: Db, site: string, id: Identifier, at: number, messageId: string): Array<CompiledQuery<unknown>> {
+  return [trx
     .insertInto('identifiers')
     .values({
       site,
@@ -115,11 +134,11 @@ export async function recordIdentifier(trx: Db, site: string, id: Identifier, at
         eb.or([eb('identifiers.first_seen', '>', at), eb.and([eb('identifiers.first_seen', '=', at), eb('identifiers.first_message_id', '>', messageId)])]),
       ),
     )
-    .execute();
+    .compile()];
 }
 
-async function recordMembership(trx: Db, site: string, actor: Identifier, accountId: string, at: number, messageId: string, rule: string): Promise<void> {
-  await trx
+function membershipWrites(trx: Db, site: string, actor: Identifier, accountId: string, at: number, messageId: string, rule: string): Array<CompiledQuery<unknown>> {
+  const member = trx
     .insertInto('account_members')
     .values({ site, actor_kind: actor.kind, actor_value: actor.value, account_id: accountId, first_seen: at, last_seen: at, first_message_id: messageId, rule, last_group_at: rule === 'group' ? at : null })
     .onConflict((conflict) =>
@@ -139,8 +158,8 @@ async function recordMembership(trx: Db, site: string, actor: Identifier, accoun
             : eb.ref('account_members.last_group_at'),
       })),
     )
-    .execute();
-  await trx
+    .compile();
+  const account = trx
     .insertInto('accounts')
     .values({ site, account_id: accountId, domain: null, first_seen: at, last_seen: at, merged_into: null })
     .onConflict((conflict) =>
@@ -149,7 +168,8 @@ async function recordMembership(trx: Db, site: string, actor: Identifier, accoun
         last_seen: eb.case().when(eb('accounts.last_seen', '<', at)).then(at).else(eb.ref('accounts.last_seen')).end(),
       })),
     )
-    .execute();
+    .compile();
+  return [member, account];
 }
 
 
