@@ -10,15 +10,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { batchBody, connections, load, root, seconds, start, stop, uuidv7, type Server } from './lib.ts';
 import { machine, peakRssMb, writeSection } from './report.ts';
 import { freePort } from '../packages/collector/src/testing/wrangler.ts';
+import { createDatabase } from '../tests/postgres.ts';
 
 const writeKey = 'wk_bench_0123456789';
 const secretKey = 'sk_bench_0123456789abcdef';
 const headers = { Authorization: `Basic ${btoa(`${writeKey}:`)}`, 'Content-Type': 'text/plain' };
-const postgres = process.env.JOURNEY_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 const settings = { JOURNEY_WRITE_KEYS: writeKey, JOURNEY_SECRET_KEY: secretKey, JOURNEY_RATE_LIMIT_IP: '0', JOURNEY_RATE_LIMIT_WRITE_KEY: '0' };
 
 const entries = {
@@ -26,16 +25,6 @@ const entries = {
   bun: [join(root, 'node_modules/.bin/bun'), ['packages/collector/src/bun/main.ts']],
   deno: [join(root, 'node_modules/.bin/deno'), ['run', '-A', 'packages/collector/src/deno/main.ts']],
 } as const;
-
-async function admin(query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgres });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
 
 interface Target {
   server: Server;
@@ -51,11 +40,9 @@ async function onServerRuntime(runtime: keyof typeof entries, engine: 'SQLite' |
     const server = await start([...args], { ...settings, JOURNEY_DB: join(data, 'journey.db') }, binary);
     return { server, pid: () => server.child.pid, cleanUp: async () => rmSync(data, { recursive: true, force: true }) };
   }
-  const name = `journey_bench_${runtime}_${process.pid}`;
-  await admin(`drop database if exists ${name} with (force)`);
-  await admin(`create database ${name}`);
-  const server = await start([...args], { ...settings, JOURNEY_DB: postgres.replace(/\/[^/]*$/, `/${name}`) }, binary);
-  return { server, pid: () => server.child.pid, cleanUp: () => admin(`drop database if exists ${name} with (force)`) };
+  const database = await createDatabase(`bench_${runtime}`);
+  const server = await start([...args], { ...settings, JOURNEY_DB: database.url }, binary);
+  return { server, pid: () => server.child.pid, cleanUp: database.drop };
 }
 
 async function onWorkerd(): Promise<Target> {
