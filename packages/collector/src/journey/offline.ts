@@ -1,6 +1,7 @@
 import { channelOf } from '../channels/channels.ts';
 import type { OfflineTouchpoint } from '../import/offline-touchpoint.ts';
 import type { Touchpoint } from './touchpoint.ts';
+import { pathOf } from './sessions.ts';
 
 /** Imported types that are a digital channel of their own, when the source gave no campaign. */
 const typeChannels: Record<string, Touchpoint['channel']> = { email: 'Email', sms: 'SMS', push: 'Mobile Push Notifications' };
@@ -28,12 +29,4 @@ export function offlineTouchpoint(row: OfflineTouchpoint & { id: string }, owner
     ...owners,
     ...(row.properties && { properties: row.properties }),
   };
-}
-
-function pathOf(url: string): string | undefined {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return undefined;
-  }
 }

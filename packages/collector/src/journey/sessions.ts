@@ -108,7 +108,8 @@ function hostOf(url: string | undefined): string | null {
   }
 }
 
-function pathOf(url: string | undefined): string | undefined {
+/** A URL's path, or undefined when it is not a URL. */
+export function pathOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     return new URL(url).pathname;
