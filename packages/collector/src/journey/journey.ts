@@ -1,5 +1,6 @@
 import type { Session } from './sessions.ts';
-import { stageHistory, type StageHistory, type StageModel, type StagedTraits } from './stages.ts';
+import type { StageHistory, StageModel, StagedTraits } from './stages.ts';
+import { stagedJourney } from './staged.ts';
 import { inJourneyOrder, touchpointsOf, type JourneyEvent } from './touchpoints.ts';
 import type { Touchpoint } from './touchpoint.ts';
 
@@ -52,29 +53,14 @@ export function journeyOf(
 ): JourneyView & { sessions: Session[] } {
   const { sessions, touchpoints: online } = touchpointsOf(events, owners);
   const touchpoints = [...online, ...offline].sort(inJourneyOrder);
-  const history = stageHistory(model, touchpoints, traits);
-
+  const { history, stages } = stagedJourney(touchpoints, traits, model);
   const enteredBy = new Map<string, string[]>();
   for (const transition of history.transitions) {
     if ('touchpointId' in transition) enteredBy.set(transition.touchpointId, [...(enteredBy.get(transition.touchpointId) ?? []), transition.to]);
   }
-  // Each transition takes effect at the touchpoint that caused it; one a trait caused, at the
-  // first touchpoint after it. So a purchase moves the stage at the purchase, not at the session
-  // entry recorded the same millisecond before it.
-  const position = new Map(touchpoints.map((touchpoint, index) => [touchpoint.id, index]));
-  const effective = history.transitions
-    .map((transition) => ({
-      to: transition.to,
-      index: 'touchpointId' in transition ? position.get(transition.touchpointId)! : touchpoints.findIndex((touchpoint) => touchpoint.at >= transition.at),
-    }))
-    .map((transition) => ({ ...transition, index: transition.index === -1 ? touchpoints.length : transition.index }))
-    .sort((a, b) => a.index - b.index);
-  let stage: string | null = null;
-  let next = 0;
   const annotated = touchpoints.map((touchpoint, index): JourneyTouchpoint => {
-    while (next < effective.length && effective[next]!.index <= index) stage = effective[next++]!.to;
     const entered = enteredBy.get(touchpoint.id);
-    return { ...touchpoint, at: iso(touchpoint.at), stage, ...(entered && { entered }) };
+    return { ...touchpoint, at: iso(touchpoint.at), stage: stages[index]!, ...(entered && { entered }) };
   });
 
   const byChannel = new Map<string, number>();
