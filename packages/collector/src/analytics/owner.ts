@@ -1,0 +1,34 @@
+/**
+ * What every aggregate journey query reads: people or accounts with their staged journeys, and the
+ * dates asked about. The queries in this folder are pure: storage loads the owners, routes format.
+ */
+import type { StagedJourney } from '../journey/staged.ts';
+import type { StageModel } from '../journey/stages.ts';
+
+/** A person or an account, with their touchpoints placed in stages. */
+export interface StagedOwner extends StagedJourney {
+  kind: 'person' | 'account';
+  id: string;
+}
+
+/** In ms since the epoch, half-open [from, to): consecutive ranges never count a moment twice. */
+export interface DateRange {
+  from: number;
+  to: number;
+}
+
+export const inRange = (at: number, range: DateRange): boolean => at >= range.from && at < range.to;
+
+/**
+ * One key per owner. A person and an account may share an id (they come from different tables), so
+ * distinct counts go by kind and id together.
+ */
+export const ownerKey = (owner: Pick<StagedOwner, 'kind' | 'id'>): string => `${owner.kind}:${owner.id}`;
+
+type Stage = StageModel['stages'][number];
+
+/** English if the model has it, else the first label written: a model must have one label at least. */
+export const stageLabel = (stage: Stage): string => stage.labels['en'] ?? Object.values(stage.labels)[0] ?? stage.id;
+
+/** Ratios for the dashboard, rounded so equal data gives equal JSON. */
+export const round = (value: number, decimals: number): number => Math.round(value * 10 ** decimals) / 10 ** decimals;
