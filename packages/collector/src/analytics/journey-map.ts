@@ -1,0 +1,136 @@
+/**
+ * The data-driven journey map: stages across the top, channels down the side, and in each cell the
+ * touchpoints of a date range and the people (or accounts) behind them. Pure: no I/O.
+ */
+import type { StageModel } from '../journey/stages.ts';
+import type { Touchpoint } from '../journey/touchpoint.ts';
+import { inRange, ownerKey, stageLabel, type DateRange, type StagedOwner } from './owner.ts';
+
+/**
+ * The column of touchpoints before any stage (in the B2B pipeline, everything anonymous). A model
+ * could name a stage "none" too; its touchpoints would share this column.
+ */
+export const noStage = 'none';
+
+type Channel = Touchpoint['channel'];
+
+/** Touchpoints, and distinct people or accounts: the two numbers every part of the map shows. */
+interface Counts {
+  touchpoints: number;
+  owners: number;
+}
+
+export interface MapStage extends Counts {
+  stage: string;
+  label: string;
+}
+export interface MapChannel extends Counts {
+  channel: Channel;
+}
+export interface MapCell extends Counts {
+  stage: string;
+  channel: Channel;
+}
+/** A touchpoint as the map names it: "/pricing" via Organic Search, "Signed Up" via Email. */
+export interface TopTouchpoint extends Counts {
+  name: string;
+  kind: Touchpoint['kind'];
+  channel: Channel;
+}
+
+export interface JourneyMap {
+  range: DateRange;
+  /** The columns: "none" if anything happened before a stage, then every model stage, even empty ones. */
+  stages: MapStage[];
+  /** The rows, most touchpoints first. */
+  channels: MapChannel[];
+  /** Only the cells with touchpoints, in column order, then most touchpoints first. */
+  cells: MapCell[];
+  /** By column, its most frequent touchpoints. */
+  top: Record<string, TopTouchpoint[]>;
+}
+
+/**
+ * Each touchpoint in the range goes in the stage its owner was in just after it, so the touchpoint
+ * that moved someone into Purchase shows under Purchase: it is where the move happened.
+ */
+export function journeyMap(owners: readonly StagedOwner[], model: StageModel, range: DateRange, options: { top?: number } = {}): JourneyMap {
+  const stages = new Tally<string>();
+  const channels = new Tally<Channel>();
+  const cells = new Tally<{ stage: string; channel: Channel }>();
+  const touchpoints = new Tally<{ stage: string } & Omit<TopTouchpoint, keyof Counts>>();
+  for (const owner of owners) {
+    const key = ownerKey(owner);
+    owner.touchpoints.forEach(({ at, name, kind, channel }, index) => {
+      if (!inRange(at, range)) return;
+      const stage = owner.stages[index] ?? noStage;
+      stages.add(stage, stage, key);
+      channels.add(channel, channel, key);
+      cells.add(JSON.stringify([stage, channel]), { stage, channel }, key);
+      touchpoints.add(JSON.stringify([stage, kind, name, channel]), { stage, name, kind, channel }, key);
+    });
+  }
+
+  const ids = model.stages.map((stage) => stage.id);
+  const labels = new Map(model.stages.map((stage) => [stage.id, stageLabel(stage)]));
+  // Stages the model no longer has (owners staged by an older model) go last rather than vanish.
+  const columns = [...(stages.has(noStage) ? [noStage] : []), ...ids, ...stages.keys().filter((id) => id !== noStage && !labels.has(id)).sort()];
+  const column = (stage: string) => columns.indexOf(stage);
+  const byCount = (a: Counts, b: Counts) => b.touchpoints - a.touchpoints;
+
+  return {
+    range,
+    stages: columns.map((stage) => ({
+      stage,
+      label: stage === noStage ? 'No stage' : (labels.get(stage) ?? stage),
+      ...(stages.counts(stage) ?? { touchpoints: 0, owners: 0 }),
+    })),
+    channels: channels.rows().map(({ row, ...counts }) => ({ channel: row, ...counts })).sort((a, b) => byCount(a, b) || compare(a.channel, b.channel)),
+    cells: cells
+      .rows()
+      .map(({ row, ...counts }) => ({ ...row, ...counts }))
+      .sort((a, b) => column(a.stage) - column(b.stage) || byCount(a, b) || compare(a.channel, b.channel)),
+    top: Object.fromEntries(
+      columns.map((stage) => [
+        stage,
+        touchpoints
+          .rows()
+          .filter(({ row }) => row.stage === stage)
+          .map(({ row: { stage: _, ...touchpoint }, ...counts }) => ({ ...touchpoint, ...counts }))
+          .sort((a, b) => byCount(a, b) || compare(a.name, b.name) || compare(a.channel, b.channel) || compare(a.kind, b.kind))
+          .slice(0, options.top ?? 5),
+      ]),
+    ),
+  };
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Touchpoints and distinct owners by key. */
+class Tally<Row> {
+  readonly #entries = new Map<string, { row: Row; touchpoints: number; owners: Set<string> }>();
+
+  add(key: string, row: Row, owner: string): void {
+    const entry = this.#entries.get(key) ?? { row, touchpoints: 0, owners: new Set<string>() };
+    entry.touchpoints++;
+    entry.owners.add(owner);
+    this.#entries.set(key, entry);
+  }
+
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  keys(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  counts(key: string): Counts | undefined {
+    const entry = this.#entries.get(key);
+    return entry && { touchpoints: entry.touchpoints, owners: entry.owners.size };
+  }
+
+  rows(): Array<{ row: Row } & Counts> {
+    return [...this.#entries.values()].map(({ row, touchpoints, owners }) => ({ row, touchpoints, owners: owners.size }));
+  }
+}
