@@ -242,6 +242,19 @@ function matcher(rule: StageRule): (signal: Signal) => boolean {
   }
 }
 
+type CompiledRules = Array<Array<{ matches: (signal: Signal) => boolean; movesBack: boolean }>>;
+
+// A funnel stages tens of thousands of people with one model: its path patterns compile once.
+const compiled = new WeakMap<StageModel, CompiledRules>();
+function rulesOf(model: StageModel): CompiledRules {
+  let rules = compiled.get(model);
+  if (!rules) {
+    rules = model.stages.map((stage) => stage.enteredBy.map((rule) => ({ matches: matcher(rule), movesBack: 'movesBack' in rule && rule.movesBack === true })));
+    compiled.set(model, rules);
+  }
+  return rules;
+}
+
 const byTime = (a: { at: number }, b: { at: number }) => a.at - b.at;
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -282,9 +295,7 @@ function moments(touchpoints: readonly StagedTouchpoint[], traits: StagedTraits)
  * stages before it that also matched are entered at that moment too. Input order does not matter.
  */
 export function stageHistory(model: StageModel, touchpoints: readonly StagedTouchpoint[], traits: StagedTraits = {}): StageHistory {
-  const rules = model.stages.map((stage) =>
-    stage.enteredBy.map((rule) => ({ matches: matcher(rule), movesBack: 'movesBack' in rule && rule.movesBack === true })),
-  );
+  const rules = rulesOf(model);
   const idOf = (index: number) => model.stages[index]?.id ?? null;
   const entries: Array<StageEntry | undefined> = [];
   const transitions: StageTransition[] = [];

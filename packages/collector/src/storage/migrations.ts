@@ -78,6 +78,39 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('imported_touchpoints_domain').on('imported_touchpoints').columns(['site', 'domain', 'occurred_at']).execute();
       },
     },
+    '0003-journey-touchpoints': {
+      async up(db: Kysely<any>) {
+        const time = dialect === 'postgres' ? 'bigint' : 'integer';
+        // Derived from events, one stream (a device, or a user id's device-less events) at a time:
+        // its sessions' entries and key events. Who they belong to is read through the identity
+        // tables when queried, so identify, merge and split never rewrite them.
+        await db.schema
+          .createTable('journey_touchpoints')
+          .addColumn('site', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('stream', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('at', time, (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('medium', 'text', (c) => c.notNull())
+          .addColumn('campaign', 'text', (c) => c.notNull())
+          .addColumn('path', 'text')
+          .addColumn('anonymous_id', 'text')
+          .addColumn('user_id', 'text')
+          .addColumn('group_id', 'text')
+          .addPrimaryKeyConstraint('journey_touchpoints_key', ['site', 'id'])
+          .execute();
+        await db.schema.createIndex('journey_touchpoints_stream').on('journey_touchpoints').columns(['site', 'stream']).execute();
+        // How far the touchpoints follow the events: every event up to this seq is reflected.
+        await db.schema
+          .createTable('journey_rollup')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('seq', time, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

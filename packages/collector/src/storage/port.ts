@@ -3,6 +3,7 @@ import type { IdentityFacts } from '../identity/facts.ts';
 import type { StrongIdentifier } from '../identity/identifiers.ts';
 import type { AccountRecord, ErasureCounts, PersonRecord, PersonSummary } from '../identity/records.ts';
 import type { OfflineTouchpoint } from '../import/offline-touchpoint.ts';
+import type { JourneyFacts, JourneyFactsOptions } from './journey/facts.ts';
 
 /** An accepted event ready to store: the columns the queries filter on, plus the event as JSON. */
 export interface NewEvent {
@@ -103,11 +104,17 @@ export interface ImportStore {
   importedTouchpoints(site: string, owner: ImportedOwner): Promise<Array<OfflineTouchpoint & { id: string }>>;
 }
 
+/** What the aggregate journey queries (funnel, journey map, paths, attribution) read. */
+export interface JourneyStore {
+  /** A site's touchpoints with their people, memberships and traits, the rollup first brought up to date with stored events. */
+  journeyFacts(site: string, options: JourneyFactsOptions): Promise<JourneyFacts>;
+}
+
 /**
  * The one port every database adapter implements (SQLite, D1, PostgreSQL). The contract suite in
  * `contract.ts` is its specification: an adapter is done when it passes.
  */
-export interface Storage extends IdentityStore, ImportStore {
+export interface Storage extends IdentityStore, ImportStore, JourneyStore {
   /**
    * Stores events whose (site, messageId) is new and skips the rest. Resolves only once the stored
    * ones are durably committed, with `inserted[i]` telling whether `events[i]` was stored.

@@ -16,6 +16,30 @@ export interface Database {
   account_members: AccountMembersTable;
   accounts: AccountsTable;
   imported_touchpoints: ImportedTouchpointsTable;
+  journey_touchpoints: JourneyTouchpointsTable;
+  journey_rollup: { name: string; seq: number };
+}
+
+/**
+ * Derived from events, per stream (a device's anonymousId, or `user:` and a user id for events a
+ * server sent without one): session entries and key events, as `touchpointsOf` makes them. The
+ * ids an owner is resolved by (anonymous_id + at, user_id, group_id) are kept, not the owner.
+ */
+export interface JourneyTouchpointsTable {
+  site: string;
+  id: string;
+  stream: string;
+  kind: string;
+  at: number;
+  name: string;
+  channel: string;
+  source: string;
+  medium: string;
+  campaign: string;
+  path: string | null;
+  anonymous_id: string | null;
+  user_id: string | null;
+  group_id: string | null;
 }
 
 /**

@@ -12,11 +12,13 @@ import {
 } from './port.ts';
 import { applyFacts, type EventFacts, type RunWrites } from './identity/apply.ts';
 import { createFactFilter } from './identity/recent.ts';
-import { accountEvents, accountPeople, accountRecord, personRecord, personTimeline, resolveAccount, resolvePerson } from './identity/read.ts';
+import { accountEvents, accountPeople, accountRecord, personParts, personRecord, personTimeline, resolveAccount, resolvePerson } from './identity/read.ts';
 import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity/admin.ts';
 import { importedTouchpoints, importTouchpoints } from './imports.ts';
 import { queryLimits, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
+import { deriveStreams, followEvents } from './journey/rollup.ts';
+import { journeyFacts } from './journey/facts.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -52,6 +54,11 @@ export interface SqlStorageOptions {
   transactional?: boolean;
   /** How a run of writes with nothing to read between them goes to the database (D1: batch()). */
   runWrites?: RunWrites;
+  /**
+   * How many seqs the journey rollup looks back each pass, where transactions can commit out of
+   * seq order (PostgreSQL with several collectors); 0 where commits are serial.
+   */
+  rollupLookback?: number;
   /** Releases what the adapter holds beside the Kysely instance. */
   onClose?: () => Promise<void>;
   now?: () => number;
@@ -139,6 +146,24 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       await afterCommit?.();
       return result as T;
     });
+
+  // The rollup follows the events in passes; its writes are serialised with the others like a
+  // graph change.
+  const rollupOptions = {
+    maxParameters: options.maxParameters,
+    lookback: options.rollupLookback ?? 0,
+    ...(options.runWrites && { runWrites: options.runWrites }),
+    write: async <T>(work: (trx: Kysely<Database>) => Promise<T>) => (await commit([work as (trx: Kysely<Database>) => Promise<unknown>]))[0] as T,
+  };
+  // Each reader's run starts after the one before it ends, so it sees what was stored before it asked.
+  let following: Promise<void> = Promise.resolve();
+  const followAll = () => {
+    const run = following.catch(() => {}).then(async () => {
+      while ((await followEvents(db, rollupOptions)) > 0);
+    });
+    following = run;
+    return run;
+  };
 
   const page = (rows: ScopedEvent[], limit: number): TimelinePage => {
     const events = rows.slice(0, limit);
@@ -235,7 +260,11 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       writeGraph(async (trx) => {
         const id = await resolvePerson(trx, site, ref);
         if (id === null) return null;
+        const parts = await personParts(trx, site, id);
         const counts = await erasePerson(trx, site, id);
+        // Their devices' touchpoints go with their events (a shared device keeps the others').
+        const streams = [...parts.stretches.map((stretch) => stretch.anonymous_id), ...parts.unclaimed, ...parts.strong.filter((s) => s.kind === 'userId').map((s) => `user:${s.value}`)];
+        await deriveStreams(trx, site, [...new Set(streams)], rollupOptions);
         recentFacts.clear();
         return counts;
       }),
@@ -243,6 +272,12 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     importTouchpoints: (site, touchpoints, { window, now: at }) => writeGraph((trx) => importTouchpoints(trx, site, touchpoints, window, at)),
 
     importedTouchpoints: (site, owner) => guard(() => importedTouchpoints(db, site, owner)),
+
+    journeyFacts: (site, factsOptions) =>
+      guard(async () => {
+        await followAll();
+        return journeyFacts(db, site, factsOptions);
+      }),
 
     ping: () =>
       guard(async () => {

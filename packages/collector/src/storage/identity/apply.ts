@@ -108,7 +108,7 @@ export async function applyFacts(trx: Db, batch: EventFacts[], runWrites: RunWri
 /** Runs compiled writes inside the caller's transaction; D1 runs them as one batch(). */
 export type RunWrites = (trx: Db, writes: Array<CompiledQuery<unknown>>) => Promise<void>;
 
-const inOrder: RunWrites = async (trx, writes) => {
+export const inOrder: RunWrites = async (trx, writes) => {
   for (const write of writes) await trx.executeQuery(write);
 };
 

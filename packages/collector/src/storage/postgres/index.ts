@@ -60,6 +60,8 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
     lockGraph: async (trx) => {
       await sql`select pg_advisory_xact_lock(${graphLock})`.execute(trx);
     },
+    // Several collectors commit events out of seq order; a pass re-reads the last thousand seqs.
+    rollupLookback: 1000,
     onClose: async () => clearInterval(partitions),
   });
 }

@@ -1,0 +1,154 @@
+/**
+ * What the aggregate journey queries read, for a whole site at once: the touchpoints (derived
+ * from events, and imported) with the person each belongs to, who is in which account, and the
+ * traits stages and filters look at. People are resolved here, through the same identity tables
+ * the timelines read, so a merge or a split shows at once.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { JsonValue } from '@journey/protocol';
+import type { Database } from '../schema.ts';
+import type { OfflineTouchpoint } from '../../import/offline-touchpoint.ts';
+import type { Touchpoint } from '../../journey/touchpoint.ts';
+import { isFreeMailDomain } from '../../identity/free-mail.ts';
+import { importedId } from '../imports.ts';
+
+type Db = Kysely<Database>;
+
+export interface JourneyFacts {
+  /**
+   * Session entries and key events, with their person (none where nobody is known) and, when the
+   * event named one by its groupId, their account.
+   */
+  touchpoints: Touchpoint[];
+  /** Imported touchpoints, with the person and account they name (when known). */
+  imported: Array<{ touchpoint: OfflineTouchpoint & { id: string }; personId?: string; accountId?: string }>;
+  /**
+   * Each person's account, where what they do that names no account counts: the one of their
+   * latest group() call, then of their latest activity; without any, their work email's. Merges
+   * followed. As the account journey credits them (storage/identity/read.ts, accountEvents).
+   */
+  accountOfPerson: Record<string, string>;
+  /** Traits as facts: every setting of a key, with its time (the latest wins). */
+  traits: Array<{ owner: 'person' | 'account'; id: string; key: string; value: JsonValue; at: number }>;
+}
+
+export interface JourneyFactsOptions {
+  /** Person traits the stage model's rules read; account traits are all read (filters). */
+  personTraits: string[];
+  /** A work-email domain no account claims is an account of its own. */
+  autoAccounts: boolean;
+}
+
+export async function journeyFacts(db: Db, site: string, options: JourneyFactsOptions): Promise<JourneyFacts> {
+  const { live: accounts, byDomain } = await liveAccounts(db, site);
+  const touchpoints = await db
+    .selectFrom('journey_touchpoints as t')
+    .leftJoin('identifiers as u', (join) => join.onRef('u.site', '=', 't.site').on('u.kind', '=', 'userId').onRef('u.value', '=', 't.user_id'))
+    .leftJoin('device_segments as s', (join) =>
+      join.onRef('s.site', '=', 't.site').onRef('s.anonymous_id', '=', 't.anonymous_id').onRef('s.from_at', '<=', 't.at').onRef('s.to_at', '>', 't.at'),
+    )
+    .leftJoin('identifiers as o', (join) => join.onRef('o.site', '=', 't.site').onRef('o.kind', '=', 's.owner_kind').onRef('o.value', '=', 's.owner_value'))
+    .leftJoin('identifiers as d', (join) => join.onRef('d.site', '=', 't.site').on('d.kind', '=', 'anonymousId').onRef('d.value', '=', 't.anonymous_id'))
+    .select(['t.id', 't.kind', 't.at', 't.name', 't.channel', 't.source', 't.medium', 't.campaign', 't.path', 't.group_id'])
+    // An event is its user id's person's; else whoever owns its device's stretch; else the device's own.
+    .select(sql<string | null>`coalesce(u.person_id, o.person_id, d.person_id)`.as('person_id'))
+    .where('t.site', '=', site)
+    .execute();
+
+  const imported = await db
+    .selectFrom('imported_touchpoints as m')
+    .leftJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'm.site').onRef('i.kind', '=', 'm.person_kind').onRef('i.value', '=', 'm.person_value'))
+    .select(['m.source', 'm.external_id', 'm.payload', 'm.account_id', 'm.domain', 'i.person_id'])
+    .where('m.site', '=', site)
+    .execute();
+
+  const members = await db
+    .selectFrom('account_members as m')
+    .innerJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'm.site').onRef('i.kind', '=', 'm.actor_kind').onRef('i.value', '=', 'm.actor_value'))
+    .select(['i.person_id', 'm.account_id', 'm.last_group_at', 'm.last_seen'])
+    .where('m.site', '=', site)
+    .execute();
+  const emails = await db.selectFrom('identifiers').select(['person_id', 'email_domain']).where('site', '=', site).where('kind', '=', 'email').execute();
+
+  const traitRows = await db
+    .selectFrom('trait_facts as f')
+    .leftJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'f.site').onRef('i.kind', '=', 'f.owner_kind').onRef('i.value', '=', 'f.owner_value'))
+    .select(['f.owner_kind', 'f.owner_value', 'f.key', 'f.value', 'f.at', 'i.person_id'])
+    .where('f.site', '=', site)
+    .where((eb) => eb.or([eb('f.owner_kind', '=', 'account'), ...(options.personTraits.length ? [eb('f.key', 'in', options.personTraits)] : [])]))
+    .execute();
+
+  const accountOfDomain = (domain: string | null): string | undefined => {
+    if (!domain || isFreeMailDomain(domain)) return undefined;
+    const owners = byDomain.get(domain);
+    if (owners) return owners.length === 1 ? owners[0] : undefined; // an ambiguous domain matches nobody
+    return options.autoAccounts ? domain : undefined;
+  };
+
+  const best = new Map<string, { account: string; grouped: number; last: number }>();
+  for (const row of members) {
+    const account = accounts.get(row.account_id);
+    if (account === undefined) continue;
+    const grouped = row.last_group_at === null ? -Infinity : Number(row.last_group_at);
+    const last = Number(row.last_seen);
+    const known = best.get(row.person_id);
+    if (!known || grouped > known.grouped || (grouped === known.grouped && (last > known.last || (last === known.last && account < known.account)))) {
+      best.set(row.person_id, { account, grouped, last });
+    }
+  }
+  const accountOfPerson: Record<string, string> = {};
+  for (const row of emails) {
+    const account = accountOfDomain(row.email_domain);
+    // Two work emails at two domains: the first domain's account, whatever order rows come in.
+    const known = accountOfPerson[row.person_id];
+    if (account !== undefined && !best.has(row.person_id) && (known === undefined || account < known)) accountOfPerson[row.person_id] = account;
+  }
+  for (const [person, { account }] of best) accountOfPerson[person] = account;
+
+  return {
+    touchpoints: touchpoints.map((row) => ({
+      id: row.id,
+      kind: row.kind as Touchpoint['kind'],
+      at: Number(row.at),
+      name: row.name,
+      channel: row.channel as Touchpoint['channel'],
+      source: row.source,
+      medium: row.medium,
+      campaign: row.campaign,
+      ...(row.path !== null && { path: row.path }),
+      ...(row.person_id !== null && { personId: row.person_id }),
+      ...(row.group_id !== null && accounts.has(row.group_id) && { accountId: accounts.get(row.group_id)! }),
+    })),
+    imported: imported.map((row) => {
+      const accountId = (row.account_id !== null ? accounts.get(row.account_id) : undefined) ?? accountOfDomain(row.domain);
+      return {
+        touchpoint: { ...(JSON.parse(row.payload) as OfflineTouchpoint), id: importedId({ source: row.source, externalId: row.external_id }) },
+        ...(row.person_id !== null && { personId: row.person_id }),
+        ...(accountId !== undefined && { accountId }),
+      };
+    }),
+    accountOfPerson,
+    traits: traitRows.flatMap((row) => {
+      const owner = row.owner_kind === 'account' ? ({ owner: 'account', id: accounts.get(row.owner_value) } as const) : ({ owner: 'person', id: row.person_id ?? undefined } as const);
+      return owner.id === undefined ? [] : [{ ...owner, id: owner.id, key: row.key, value: JSON.parse(row.value) as JsonValue, at: Number(row.at) }];
+    }),
+  };
+}
+
+/**
+ * Every account id of the site and the live account it is now (admin merges followed), and the
+ * live accounts by domain: one domain may be claimed by several (then it names none).
+ */
+async function liveAccounts(db: Db, site: string): Promise<{ live: Map<string, string>; byDomain: Map<string, string[]> }> {
+  const rows = await db.selectFrom('accounts').select(['account_id', 'domain', 'merged_into']).where('site', '=', site).execute();
+  const into = new Map(rows.map((row) => [row.account_id, row.merged_into]));
+  const live = new Map<string, string>();
+  const byDomain = new Map<string, string[]>();
+  for (const row of rows) {
+    let id = row.account_id;
+    for (let hops = 0; hops < 20 && into.get(id); hops++) id = into.get(id)!;
+    if (!into.get(id)) live.set(row.account_id, id);
+    if (row.merged_into === null && row.domain !== null) byDomain.set(row.domain, [...(byDomain.get(row.domain) ?? []), row.account_id]);
+  }
+  return { live, byDomain };
+}
