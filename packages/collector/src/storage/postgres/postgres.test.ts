@@ -3,6 +3,7 @@ import pg from 'pg';
 import { storageContract } from '../contract.ts';
 import { identityContract } from '../identity-contract.ts';
 import { importContract } from '../import-contract.ts';
+import { analyticsContract } from '../analytics-contract.ts';
 import type { Storage } from '../port.ts';
 import { openPostgresStorage } from './index.ts';
 
@@ -61,6 +62,7 @@ describe.runIf(available)('PostgreSQL', () => {
   storageContract('PostgreSQL', subject);
   identityContract('PostgreSQL', subject);
   importContract('PostgreSQL', subject);
+  analyticsContract('PostgreSQL', subject);
 });
 
 describe.runIf(available)('PostgreSQL partitions', () => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { newEvent, storageContract } from '../contract.ts';
 import { identityContract } from '../identity-contract.ts';
 import { importContract } from '../import-contract.ts';
+import { analyticsContract } from '../analytics-contract.ts';
 import type { Storage } from '../port.ts';
 import { openSqliteStorage } from './index.ts';
 import { migrations } from '../migrations.ts';
@@ -34,6 +35,7 @@ const subject = { open: () => open(), reopen: (closed: Storage) => open(paths.ge
 storageContract('SQLite file (node:sqlite)', subject);
 identityContract('SQLite file (node:sqlite)', subject);
 importContract('SQLite file (node:sqlite)', subject);
+analyticsContract('SQLite file (node:sqlite)', subject);
 
 describe('SQLite file', () => {
   it('runs in WAL mode and records its migrations', async () => {

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { createCollector } from '../app.ts';
+import { opener, type ContractSubject } from './contract.ts';
+import type { Storage } from './port.ts';
+
+const writeKey = 'wk_contract_0123456789';
+const secretKey = 'sk_contract_0123456789abcdef';
+const day = (n: number, hour = 9) => new Date(Date.UTC(2026, 0, 5 + n, hour)).toISOString();
+const range = 'from=2026-01-05&to=2026-01-31';
+
+let ids = 0;
+const id = (label: string) => `${label}-${++ids}`;
+const page = (device: string, at: string, path: string, context: Record<string, unknown> = {}) => ({
+  type: 'page',
+  messageId: id('page'),
+  anonymousId: device,
+  timestamp: at,
+  context: { page: { url: `https://www.northwind.io${path}`, path }, ...context },
+});
+const track = (device: string, at: string, event: string, path: string, context: Record<string, unknown> = {}) => ({
+  type: 'track',
+  messageId: id('track'),
+  anonymousId: device,
+  timestamp: at,
+  event,
+  context: { page: { url: `https://www.northwind.io${path}`, path }, ...context },
+});
+const identify = (device: string, at: string, userId: string, email: string) => ({ type: 'identify', messageId: id('identify'), anonymousId: device, userId, timestamp: at, traits: { email } });
+const group = (device: string, at: string, userId: string, groupId: string, traits: Record<string, unknown>) => ({ type: 'group', messageId: id('group'), anonymousId: device, userId, timestamp: at, groupId, traits });
+
+/**
+ * January at Northwind's site:
+ * - Ann (account northwind: software, 120 people) finds it through Google, comes back from the
+ *   newsletter to /pricing and signs up, and buys a week later coming in directly.
+ * - Ben, her colleague, lands on the docs directly.
+ * - Cleo (account globex: retail, 9000 people) clicks a search ad, comes back to /pricing, signs up;
+ *   the CRM's closed deal is imported.
+ * - Dan comes from Facebook once and stays anonymous; Eve visited in December only.
+ */
+const january = () => [
+  page('ann-laptop', day(0), '/', { page: { url: 'https://www.northwind.io/', path: '/', referrer: 'https://www.google.com/' } }),
+  page('ann-laptop', day(2), '/pricing', { campaign: { source: 'newsletter', medium: 'email', name: 'jan' } }),
+  track('ann-laptop', day(2), 'Signed Up', '/pricing', { campaign: { source: 'newsletter', medium: 'email', name: 'jan' } }),
+  identify('ann-laptop', day(2), 'u-ann', 'ann@northwind.io'),
+  group('ann-laptop', day(2), 'u-ann', 'northwind', { name: 'Northwind', industry: 'Software', employees: 120 }),
+  page('ann-laptop', day(10), '/checkout'),
+  track('ann-laptop', day(10), 'Order Completed', '/checkout'),
+  page('ben-laptop', day(3), '/docs/start'),
+  identify('ben-laptop', day(3), 'u-ben', 'ben@northwind.io'),
+  group('ben-laptop', day(3), 'u-ben', 'northwind', {}),
+  page('cleo-phone', day(1), '/', { campaign: { source: 'google', medium: 'cpc', name: 'brand' }, clickIds: { gclid: 'g-1' } }),
+  page('cleo-phone', day(4), '/pricing'),
+  identify('cleo-phone', day(4), 'u-cleo', 'cleo@globex.com'),
+  group('cleo-phone', day(4), 'u-cleo', 'globex', { name: 'Globex', industry: 'Retail', employees: 9000 }),
+  page('dan-tablet', day(5), '/', { page: { url: 'https://www.northwind.io/', path: '/', referrer: 'https://www.facebook.com/' } }),
+  page('eve-desktop', '2025-12-20T09:00:00.000Z', '/'),
+];
+
+/**
+ * The aggregate queries through the HTTP API, on every adapter: the funnel, the journey map, paths
+ * and attribution, counted by hand from the story above, and kept in step with later events and
+ * erasure.
+ */
+export function analyticsContract(name: string, subject: ContractSubject): void {
+  describe(`analytics contract: ${name}`, () => {
+    const open = opener(subject);
+
+    async function collector(storage: Storage) {
+      const app = createCollector({
+        storage,
+        config: { writeKeys: [{ key: writeKey, site: 'default', allowedOrigins: '*' }], secretKey, rateLimit: { perWriteKey: { perSecond: 0, burst: 0 }, perIp: { perSecond: 0, burst: 0 } } },
+        log: () => {},
+      });
+      const send = async (batch: unknown[]) => {
+        const response = await app.request('/v1/batch', { method: 'POST', body: JSON.stringify({ batch }), headers: { 'Content-Type': 'application/json', Authorization: `Basic ${btoa(`${writeKey}:`)}` } });
+        expect((await response.json()).accepted).toBe(batch.length);
+      };
+      const get = async (path: string) => {
+        const response = await app.request(path, { headers: { Authorization: `Bearer ${secretKey}` } });
+        return { status: response.status, body: await response.json() };
+      };
+      await send(january());
+      await storage.importTouchpoints('default', [{ source: 'salesforce', externalId: 'opp-7', type: 'closed_won', occurredAt: Date.parse(day(20)), email: 'cleo@globex.com', accountId: 'globex' }], {
+        window: 3_600_000,
+        now: Date.parse(day(21)),
+      });
+      return { app, send, get };
+    }
+
+    const reached = (funnel: any) => funnel.stages.map((stage: any) => [stage.stage, stage.reached, stage.conversion, stage.dropOff]);
+
+    it('counts people and accounts per stage, with conversion, drop-off and the days between stages', async () => {
+      const { get } = await collector(await open());
+      const { status, body } = await get(`/v1/funnel?${range}`);
+      expect(status).toBe(200);
+      expect(body.range).toEqual({ from: '2026-01-05T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' });
+      // Eve was not active in January; Dan only saw the home page.
+      expect(body.people.cohort).toBe(4);
+      expect(reached(body.people)).toEqual([
+        ['awareness', 4, null, null],
+        ['consideration', 3, 0.75, 1],
+        ['purchase', 2, 0.6667, 1],
+        ['loyalty', 0, 0, 2],
+      ]);
+      // Ann two days, Ben at once (landing on the docs), Cleo three days: the median is two.
+      expect(body.people.stages[1].medianDaysFromPrevious).toBe(2);
+      expect(body.people.frictionPoints[0]).toMatchObject({ from: 'purchase', to: 'loyalty', dropOff: 2 });
+      expect(body.accounts.cohort).toBe(2);
+      expect(reached(body.accounts)).toEqual([
+        ['awareness', 2, null, null],
+        ['consideration', 2, 1, 0],
+        ['purchase', 2, 1, 0],
+        ['loyalty', 0, 0, 2],
+      ]);
+    });
+
+    it('filters the funnel by channel and by account traits', async () => {
+      const { get } = await collector(await open());
+      const software = (await get(`/v1/funnel?${range}&account.industry=software`)).body;
+      expect(reached(software.people).map((row: any[]) => row[1])).toEqual([2, 2, 1, 0]);
+      const large = (await get(`/v1/funnel?${range}&account.employees=1000..`)).body;
+      expect(reached(large.accounts).map((row: any[]) => row[1])).toEqual([1, 1, 1, 0]);
+      const search = (await get(`/v1/funnel?${range}&channel=Paid%20Search`)).body;
+      expect(search.people.cohort).toBe(1);
+      expect(search.filters).toEqual({ channel: 'Paid Search' });
+    });
+
+    it('draws the journey map: touchpoints and people per stage and channel, and the top touchpoints', async () => {
+      const { get } = await collector(await open());
+      const { body } = await get(`/v1/journey-map?${range}`);
+      const cells = Object.fromEntries(body.cells.map((cell: any) => [`${cell.stage} ${cell.channel}`, [cell.touchpoints, cell.owners]]));
+      expect(cells).toEqual({
+        'awareness Organic Search': [1, 1],
+        'awareness Paid Search': [1, 1],
+        'awareness Organic Social': [1, 1],
+        'consideration Email': [2, 1],
+        'consideration Direct': [3, 3],
+        'purchase Direct': [1, 1],
+        'purchase Offline': [1, 1],
+      });
+      expect(body.stages.map((stage: any) => [stage.stage, stage.touchpoints, stage.owners])).toEqual([
+        ['awareness', 3, 3],
+        ['consideration', 5, 3],
+        ['purchase', 2, 2],
+        ['loyalty', 0, 0],
+      ]);
+      expect(body.top.purchase.map((top: any) => top.name).sort()).toEqual(['Order Completed', 'closed_won']);
+      const accounts = (await get(`/v1/journey-map?${range}&by=account`)).body;
+      // Dan belongs to no account: his visit is on no account's map.
+      expect(accounts.stages.reduce((sum: number, stage: any) => sum + stage.touchpoints, 0)).toBe(9);
+    });
+
+    it('finds the channel and page paths to a conversion', async () => {
+      const { get } = await collector(await open());
+      const { body } = await get(`/v1/paths?${range}`);
+      expect(body.conversion).toBe('purchase');
+      expect(body.conversions).toBe(2);
+      expect(body.channels.map((path: any) => [path.path, path.conversions, path.share])).toEqual([
+        [['Organic Search', 'Email', 'Direct'], 1, 0.5],
+        [['Paid Search', 'Direct'], 1, 0.5],
+      ]);
+      expect(body.pages.map((path: any) => path.path)).toEqual([
+        ['/', '/pricing'],
+        ['/', '/pricing', '/checkout'],
+      ]);
+    });
+
+    it('credits channels for conversions by each model, every conversion summing to one', async () => {
+      const { get } = await collector(await open());
+      const credit = (body: any) => Object.fromEntries(body.byChannel.map((row: any) => [row.key, row.parts]));
+      const first = (await get(`/v1/attribution?${range}&model=first`)).body;
+      expect(first).toMatchObject({ model: 'first', conversion: 'purchase', conversions: 2, unattributed: 0 });
+      expect(credit(first)).toEqual({ 'Organic Search': 1_000_000, 'Paid Search': 1_000_000 });
+      // Ann's five touchpoints a fifth each; Cleo's three a third each, the odd part to her first.
+      const linear = (await get(`/v1/attribution?${range}&model=linear`)).body;
+      expect(credit(linear)).toEqual({ Direct: 400_000 + 333_333, Email: 400_000, 'Paid Search': 333_334, Offline: 333_333, 'Organic Search': 200_000 });
+      const signUps = (await get(`/v1/attribution?${range}&model=last&conversion=Signed%20Up`)).body;
+      expect(signUps).toMatchObject({ conversion: 'Signed Up', conversions: 1 });
+      expect(credit(signUps)).toEqual({ Email: 1_000_000 });
+    });
+
+    it('follows later events and erasure', async () => {
+      const storage = await open();
+      const { send, get } = await collector(storage);
+      expect((await get(`/v1/funnel?${range}`)).body.people.stages[1].reached).toBe(3);
+      // Dan comes back to the pricing page, late and from another tab.
+      await send([page('dan-tablet', day(6), '/pricing', { campaign: { source: 'newsletter', medium: 'email', name: 'feb' } })]);
+      expect((await get(`/v1/funnel?${range}`)).body.people.stages[1].reached).toBe(4);
+      await storage.erasePerson('default', 'u-ann');
+      const after = (await get(`/v1/funnel?${range}`)).body;
+      expect(reached(after.people).map((row: any[]) => row[1])).toEqual([3, 3, 1, 0]);
+      expect((await get(`/v1/attribution?${range}&model=first`)).body.byChannel.map((row: any) => row.key)).toEqual(['Paid Search']);
+    });
+
+    it('answers 400 naming bad parameters, and 401 without the secret key', async () => {
+      const { app, get } = await collector(await open());
+      const bad = await get('/v1/funnel?from=yesterday&channel=Carrier%20Pigeon');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.issues.map((issue: any) => issue.path[0]).sort()).toEqual(['channel', 'from']);
+      expect((await get('/v1/funnel?from=2026-02-01&to=2026-01-01')).status).toBe(400);
+      expect((await get('/v1/attribution?model=data_driven')).status).toBe(400);
+      expect((await get('/v1/paths?steps=0')).status).toBe(400);
+      for (const path of ['/v1/funnel', '/v1/journey-map', '/v1/paths', '/v1/attribution']) expect((await app.request(path)).status).toBe(401);
+    });
+  });
+}
