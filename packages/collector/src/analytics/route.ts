@@ -31,10 +31,25 @@ export function analyticsRoutes(config: CollectorConfig, storage: Storage, now: 
   const model = config.stageModel;
   for (const path of ['/funnel', '/journey-map', '/paths', '/attribution']) app.use(path, requireSecretKey(config));
 
+  // Staging a site's every person and account is the cost of each query; the dashboard asks four
+  // at once, and nothing changes between most of them. So the staged owners are kept while the
+  // journey facts' version stays the same, and requests that come together share one staging.
+  const snapshots = new Map<string, { version: string; owners: Promise<StagedOwners> }>();
+  const ownersOf = async (site: string): Promise<StagedOwners> => {
+    const version = await storage.journeyVersion();
+    const known = snapshots.get(site);
+    if (known?.version === version) return known.owners;
+    const snapshot = {
+      version,
+      owners: storage.journeyFacts(site, { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts }).then((facts) => stagedOwners(facts, model)),
+    };
+    snapshots.set(site, snapshot);
+    snapshot.owners.catch(() => snapshots.get(site) === snapshot && snapshots.delete(site));
+    return snapshot.owners;
+  };
   const load = async (c: Context): Promise<{ query: AnalyticsQuery; owners: StagedOwners }> => {
     const query = analyticsQuery(c.req.queries(), model, now());
-    const facts = await storage.journeyFacts(siteOf(c), { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts });
-    return { query, owners: stagedOwners(facts, model) };
+    return { query, owners: await ownersOf(siteOf(c)) };
   };
   const select = (owners: StagedOwners, list: StagedOwner[], query: AnalyticsQuery) =>
     filterOwners(list, query.filters, query.range, { traitsOf: (id) => owners.accountTraits.get(id), accountOfPerson: (id) => owners.accountOfPerson[id] });

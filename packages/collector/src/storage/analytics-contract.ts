@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { generate } from '@journey/generator';
 import { createCollector } from '../app.ts';
 import { opener, type ContractSubject } from './contract.ts';
 import type { Storage } from './port.ts';
@@ -190,6 +191,26 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       const after = (await get(`/v1/funnel?${range}`)).body;
       expect(reached(after.people).map((row: any[]) => row[1])).toEqual([3, 3, 1, 0]);
       expect((await get(`/v1/attribution?${range}&model=first`)).body.byChannel.map((row: any) => row.key)).toEqual(['Paid Search']);
+    });
+
+    it('derives the same touchpoints whatever order events arrive in and whenever the rollup follows them', { timeout: 60_000 }, async () => {
+      const dataset = generate({ seed: 11, people: 12, accounts: 2 });
+      const events = [...dataset.batches(500)].flat();
+      const inOrder = await collector(await open());
+      await inOrder.send(events);
+      // Shuffled (a fixed permutation), in small batches, the rollup following after each.
+      const shuffled = events.map((event, index) => ({ event, key: (index * 7919) % events.length })).sort((a, b) => a.key - b.key).map(({ event }) => event);
+      const storage = await open();
+      const late = await collector(storage);
+      for (let start = 0; start < shuffled.length; start += 40) {
+        await late.send(shuffled.slice(start, start + 40));
+        await storage.journeyVersion();
+      }
+      for (const path of [`/v1/journey-map?from=2025-01-01&to=2026-12-31`, `/v1/funnel?from=2025-01-01&to=2026-12-31`, `/v1/attribution?from=2025-01-01&to=2026-12-31&model=linear`]) {
+        const [expected, found] = [(await inOrder.get(path)).body, (await late.get(path)).body];
+        expect(found, path).toEqual(expected);
+      }
+      expect((await late.get(`/v1/journey-map?from=2025-01-01&to=2026-12-31`)).body.cells.length).toBeGreaterThan(3);
     });
 
     it('answers 400 naming bad parameters, and 401 without the secret key', async () => {

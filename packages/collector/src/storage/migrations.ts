@@ -102,7 +102,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('group_id', 'text')
           .addPrimaryKeyConstraint('journey_touchpoints_key', ['site', 'id'])
           .execute();
-        await db.schema.createIndex('journey_touchpoints_stream').on('journey_touchpoints').columns(['site', 'stream']).execute();
+        await db.schema.createIndex('journey_touchpoints_stream').on('journey_touchpoints').columns(['site', 'stream', 'at']).execute();
         // How far the touchpoints follow the events: every event up to this seq is reflected.
         await db.schema
           .createTable('journey_rollup')

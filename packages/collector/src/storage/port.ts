@@ -108,6 +108,12 @@ export interface ImportStore {
 export interface JourneyStore {
   /** A site's touchpoints with their people, memberships and traits, the rollup first brought up to date with stored events. */
   journeyFacts(site: string, options: JourneyFactsOptions): Promise<JourneyFacts>;
+  /**
+   * Brings the rollup up to date and names the state of the journey facts: equal versions, equal
+   * facts (events followed, and this storage's admin changes and imports), so a reader may keep
+   * what it computed from them.
+   */
+  journeyVersion(): Promise<string>;
 }
 
 /**

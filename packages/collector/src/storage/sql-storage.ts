@@ -17,7 +17,7 @@ import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity
 import { importedTouchpoints, importTouchpoints } from './imports.ts';
 import { queryLimits, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
-import { deriveStreams, followEvents } from './journey/rollup.ts';
+import { deriveStreams, followEvents, rollupPosition } from './journey/rollup.ts';
 import { journeyFacts } from './journey/facts.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -59,6 +59,8 @@ export interface SqlStorageOptions {
    * seq order (PostgreSQL with several collectors); 0 where commits are serial.
    */
   rollupLookback?: number;
+  /** How long after a write the rollup follows it (ms): writes in between are followed together. */
+  rollupDelay?: number;
   /** Releases what the adapter holds beside the Kysely instance. */
   onClose?: () => Promise<void>;
   now?: () => number;
@@ -75,6 +77,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
   const limits = { maxParameters: options.maxParameters, maxCompoundSelect: options.maxCompoundSelect ?? Number.MAX_SAFE_INTEGER };
   queryLimits.set(db, limits);
   const recentFacts = createFactFilter();
+  const followDelay = options.rollupDelay ?? 1000;
   let closed = false;
 
   // Every call goes through here, so a driver's "busy", "disk full" or "connection refused" reaches
@@ -140,8 +143,11 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     return results;
   });
 
+  // Changes that reach the journey facts without new events: admin merges, splits, erasure, imports.
+  let generation = 0;
   const writeGraph = <T>(change: (trx: Kysely<Database>) => Promise<T>) =>
     guard(async () => {
+      generation += 1;
       const [result] = await commit([change as (trx: Kysely<Database>) => Promise<unknown>]);
       await afterCommit?.();
       return result as T;
@@ -159,10 +165,19 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
   let following: Promise<void> = Promise.resolve();
   const followAll = () => {
     const run = following.catch(() => {}).then(async () => {
-      while ((await followEvents(db, rollupOptions)) > 0);
+      while (!closed && (await followEvents(db, rollupOptions)) > 0);
     });
     following = run;
     return run;
+  };
+  // Kept in step at ingestion, a moment after writes, so a query seldom waits for it.
+  let scheduled: ReturnType<typeof setTimeout> | undefined;
+  const followSoon = () => {
+    scheduled ??= setTimeout(() => {
+      scheduled = undefined;
+      guard(followAll).catch(() => {}); // a query retries it, and says why if it fails again
+    }, followDelay);
+    (scheduled as { unref?: () => void }).unref?.();
   };
 
   const page = (rows: ScopedEvent[], limit: number): TimelinePage => {
@@ -178,6 +193,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         const inserted = (await commit(events)) as boolean[];
         // Outside the group commit, so the next group's transaction runs while this one syncs.
         await afterCommit?.();
+        if (inserted.includes(true)) followSoon();
         return { inserted };
       }),
 
@@ -264,7 +280,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         const counts = await erasePerson(trx, site, id);
         // Their devices' touchpoints go with their events (a shared device keeps the others').
         const streams = [...parts.stretches.map((stretch) => stretch.anonymous_id), ...parts.unclaimed, ...parts.strong.filter((s) => s.kind === 'userId').map((s) => `user:${s.value}`)];
-        await deriveStreams(trx, site, [...new Set(streams)], rollupOptions);
+        await deriveStreams(trx, site, new Map(streams.map((stream) => [stream, null])), rollupOptions);
         recentFacts.clear();
         return counts;
       }),
@@ -272,6 +288,12 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     importTouchpoints: (site, touchpoints, { window, now: at }) => writeGraph((trx) => importTouchpoints(trx, site, touchpoints, window, at)),
 
     importedTouchpoints: (site, owner) => guard(() => importedTouchpoints(db, site, owner)),
+
+    journeyVersion: () =>
+      guard(async () => {
+        await followAll();
+        return `${await rollupPosition(db)}:${generation}`;
+      }),
 
     journeyFacts: (site, factsOptions) =>
       guard(async () => {
@@ -287,6 +309,8 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     async close() {
       if (closed) return;
       closed = true;
+      clearTimeout(scheduled);
+      await following.catch(() => {});
       await onClose?.();
       await db.destroy();
     },

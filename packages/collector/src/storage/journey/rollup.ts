@@ -1,22 +1,25 @@
 /**
  * The journey rollup: touchpoints derived from stored events, kept in step by following the events
  * table's arrival order (seq). Each pass takes the streams (devices) that got events since the
- * last pass and derives their touchpoints again from all their events: a stream's touchpoints are
- * a pure function of its events, so arrival order, duplicates and late events cannot matter.
+ * last pass and derives their touchpoints again: a stream's touchpoints are a pure function of its
+ * events, so arrival order, duplicates and late events cannot matter. Only from the last sure
+ * session boundary before the new events (a gap of over 30 minutes) onward, so a device's long
+ * history is not read again for every new visit.
  */
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { inOrder, type RunWrites } from '../identity/apply.ts';
 import { chunk } from '../identity/scope.ts';
 import { touchpointsOf, type JourneyEvent } from '../../journey/touchpoints.ts';
+import { sessionTimeout } from '../../journey/sessions.ts';
 
 type Db = Kysely<Database>;
 
 /**
  * Events one pass follows. The streams they touched are derived in small transactions, so
- * ingestion waits at most one of those; a larger pass derives a device seen across it once.
+ * ingestion waits at most one of those.
  */
-export const eventsPerPass = 50_000;
+export const eventsPerPass = 20_000;
 
 const rollup = 'touchpoints';
 
@@ -30,111 +33,167 @@ export async function rollupPosition(db: Db): Promise<number> {
   return row ? Number(row.seq) : 0;
 }
 
-export interface FollowOptions {
+export interface DeriveOptions {
   maxParameters: number;
   runWrites?: RunWrites;
+}
+
+export interface FollowOptions extends DeriveOptions {
   /** Seqs to look back, where transactions commit out of seq order (PostgreSQL). */
   lookback?: number;
   /** Runs a write serialised with event writes (the storage's group commit). */
   write: <T>(work: (trx: Db) => Promise<T>) => Promise<T>;
 }
 
+/** Streams to derive again, each from the earliest new event's time on; null: all of it. */
+export type StreamChanges = Map<string, number | null>;
+
 /**
  * One pass: the streams of up to `eventsPerPass` events after the position, derived again, then
- * the position moved past them. A stream that gets events meanwhile is derived from those too, and
+ * the position moved past them. A stream that gets events meanwhile is derived with those too, and
  * again next pass: harmless. Stopped half-way, the position stays and the next pass redoes it.
  * Resolves with how many events it followed (0: up to date).
  */
 export async function followEvents(db: Db, options: FollowOptions): Promise<number> {
   const position = await rollupPosition(db);
+  if (position === 0) {
+    const built = await buildAll(db, options);
+    if (built > 0) return built;
+  }
   // PostgreSQL hands out seqs before commit, so a transaction can commit a lower seq after a pass
   // went past it: there the pass looks back a margin, which re-derives a few streams for nothing.
   const from = Math.max(0, position - (options.lookback ?? 0));
   const rows = await db
     .selectFrom('events')
-    .select(['seq', 'site', 'anonymous_id', 'user_id'])
+    .select(['seq', 'site', 'anonymous_id', 'user_id', 'timestamp'])
     .where('seq', '>', from)
     .orderBy('seq')
     .limit(eventsPerPass + (position - from))
     .execute();
   const fresh = rows.filter((row) => Number(row.seq) > position);
   if (fresh.length === 0) return 0;
-  const streams = new Map<string, Set<string>>();
+  const changes = new Map<string, StreamChanges>();
   for (const row of rows) {
     const stream = streamOf(row);
     if (stream === null) continue;
-    if (!streams.has(row.site)) streams.set(row.site, new Set());
-    streams.get(row.site)!.add(stream);
+    if (!changes.has(row.site)) changes.set(row.site, new Map());
+    const site = changes.get(row.site)!;
+    site.set(stream, Math.min(site.get(stream) ?? Infinity, Number(row.timestamp)));
   }
-  for (const [site, ids] of streams) {
-    for (const part of chunk([...ids], streamsPerRead(options.maxParameters))) await options.write((trx) => deriveStreams(trx, site, part, options));
+  for (const [site, streams] of changes) {
+    for (const part of chunk([...streams], 40)) await options.write((trx) => deriveStreams(trx, site, new Map(part), options));
   }
   const last = Number(fresh.at(-1)!.seq);
-  await options.write((trx) =>
-    trx
-      .insertInto('journey_rollup')
-      .values({ name: rollup, seq: last })
-      // Never back: two passes may run side by side (two collectors on one PostgreSQL).
-      .onConflict((conflict) => conflict.column('name').doUpdateSet({ seq: last }).where('journey_rollup.seq', '<', last))
-      .execute(),
-  );
+  await options.write((trx) => moveTo(trx, last));
   return fresh.length;
 }
 
-const streamsPerRead = (maxParameters: number) => Math.min(40, maxParameters - 2);
+/** The rollup now reflects every event up to `seq`. Never back: two passes may run side by side (two collectors on one PostgreSQL). */
+const moveTo = (trx: Db, seq: number) =>
+  trx
+    .insertInto('journey_rollup')
+    .values({ name: rollup, seq })
+    .onConflict((conflict) => conflict.column('name').doUpdateSet({ seq }).where('journey_rollup.seq', '<', seq))
+    .execute();
+
+/**
+ * The first pass (a new database's first events, or a collector upgraded in place over millions):
+ * every stream derived once, whole. Following seq instead would read a device's later events again in
+ * every pass that holds one of its earlier ones. Resolves with how many events it covered.
+ */
+async function buildAll(db: Db, options: FollowOptions): Promise<number> {
+  const top = await db.selectFrom('events').select((eb) => [eb.fn.max('seq').as('seq'), eb.fn.countAll().as('count')]).executeTakeFirst();
+  const last = Number(top?.seq ?? 0);
+  if (last === 0) return 0;
+  const devices = await db.selectFrom('events').select(['site', 'anonymous_id']).distinct().where('anonymous_id', 'is not', null).where('seq', '<=', last).execute();
+  const users = await db.selectFrom('events').select(['site', 'user_id']).distinct().where('anonymous_id', 'is', null).where('user_id', 'is not', null).where('seq', '<=', last).execute();
+  const bySite = new Map<string, string[]>();
+  for (const row of [...devices.map((d) => ({ site: d.site, stream: d.anonymous_id! })), ...users.map((u) => ({ site: u.site, stream: `user:${u.user_id!}` }))]) {
+    if (!bySite.has(row.site)) bySite.set(row.site, []);
+    bySite.get(row.site)!.push(row.stream);
+  }
+  for (const [site, streams] of bySite) {
+    for (const part of chunk(streams, 40)) await options.write((trx) => deriveStreams(trx, site, new Map(part.map((stream) => [stream, null])), options));
+  }
+  await options.write((trx) => moveTo(trx, last));
+  return Math.max(1, Number(top?.count ?? 0));
+}
 
 const columns = 14;
+const walkBack = 100;
 
-/** Replaces these streams' touchpoints with ones derived from their stored events (none left: none). */
-export async function deriveStreams(trx: Db, site: string, streams: string[], options: { maxParameters: number; runWrites?: RunWrites }): Promise<void> {
+/**
+ * Where a device's sessions can change when events from `since` on are new: at the first event
+ * after the last gap of over 30 minutes before `since`. A gap that long ends a session whatever
+ * came after it, so everything before it stays as derived.
+ */
+async function sessionBoundary(trx: Db, site: string, device: string, since: number): Promise<number> {
+  let earliest = since;
+  for (;;) {
+    const rows = await trx
+      .selectFrom('events')
+      .select('timestamp')
+      .where('site', '=', site)
+      .where('anonymous_id', '=', device)
+      .where('timestamp', '<', earliest)
+      .orderBy('timestamp', 'desc')
+      .limit(walkBack)
+      .execute();
+    for (const row of rows) {
+      const at = Number(row.timestamp);
+      if (earliest - at > sessionTimeout) return earliest;
+      earliest = at;
+    }
+    if (rows.length < walkBack) return earliest;
+  }
+}
+
+/** Replaces these streams' touchpoints, from each one's boundary on, with ones derived from their stored events. */
+export async function deriveStreams(trx: Db, site: string, streams: StreamChanges, options: DeriveOptions): Promise<void> {
   const runWrites = options.runWrites ?? inOrder;
   const perInsert = Math.max(1, Math.floor((options.maxParameters - 1) / columns));
-  for (const part of chunk(streams, streamsPerRead(options.maxParameters))) {
-    const devices = part.filter((stream) => !stream.startsWith('user:'));
-    const users = part.filter((stream) => stream.startsWith('user:')).map((stream) => stream.slice(5));
-    const events = [
-      ...(devices.length ? await trx.selectFrom('events').select(['anonymous_id', 'user_id', 'group_id', 'payload']).where('site', '=', site).where('anonymous_id', 'in', devices).execute() : []),
-      ...(users.length
-        ? await trx.selectFrom('events').select(['anonymous_id', 'user_id', 'group_id', 'payload']).where('site', '=', site).where('user_id', 'in', users).where('anonymous_id', 'is', null).execute()
-        : []),
-    ];
+  const writes: Array<CompiledQuery<unknown>> = [];
+  const rows = [];
+  for (const [stream, since] of streams) {
+    const user = stream.startsWith('user:') ? stream.slice('user:'.length) : null;
+    // A user's device-less events make no sessions: each key event stands alone.
+    const from = since === null ? null : user === null ? await sessionBoundary(trx, site, stream, since) : since;
+    let query = trx.selectFrom('events').select(['anonymous_id', 'user_id', 'group_id', 'payload']).where('site', '=', site);
+    query = user === null ? query.where('anonymous_id', '=', stream) : query.where('user_id', '=', user).where('anonymous_id', 'is', null);
+    if (from !== null) query = query.where('timestamp', '>=', from);
+    const events = await query.execute();
     const byMessage = new Map<string, (typeof events)[number]>();
-    const byStream = new Map<string, JourneyEvent[]>();
-    for (const row of events) {
+    const parsed = events.map((row) => {
       const event = JSON.parse(row.payload) as JourneyEvent;
       byMessage.set(event.messageId, row);
-      const stream = streamOf(row)!;
-      const list = byStream.get(stream);
-      if (list) list.push(event);
-      else byStream.set(stream, [event]);
+      return event;
+    });
+    for (const touchpoint of touchpointsOf(parsed).touchpoints) {
+      // A session is whoever's its first event was; a key event, whoever's it is.
+      const origin = byMessage.get(touchpoint.kind === 'session' ? touchpoint.id.slice('session:'.length) : touchpoint.id)!;
+      rows.push({
+        site,
+        id: touchpoint.id,
+        stream,
+        kind: touchpoint.kind,
+        at: touchpoint.at,
+        name: touchpoint.name,
+        channel: touchpoint.channel,
+        source: touchpoint.source,
+        medium: touchpoint.medium,
+        campaign: touchpoint.campaign,
+        path: touchpoint.path ?? null,
+        anonymous_id: origin.anonymous_id,
+        user_id: origin.user_id,
+        group_id: origin.group_id,
+      });
     }
-    const rows = [];
-    for (const [stream, mine] of byStream) {
-      for (const touchpoint of touchpointsOf(mine).touchpoints) {
-        // A session is whoever's its first event was; a key event, whoever's it is.
-        const origin = byMessage.get(touchpoint.kind === 'session' ? touchpoint.id.slice('session:'.length) : touchpoint.id)!;
-        rows.push({
-          site,
-          id: touchpoint.id,
-          stream,
-          kind: touchpoint.kind,
-          at: touchpoint.at,
-          name: touchpoint.name,
-          channel: touchpoint.channel,
-          source: touchpoint.source,
-          medium: touchpoint.medium,
-          campaign: touchpoint.campaign,
-          path: touchpoint.path ?? null,
-          anonymous_id: origin.anonymous_id,
-          user_id: origin.user_id,
-          group_id: origin.group_id,
-        });
-      }
-    }
-    const writes: Array<CompiledQuery<unknown>> = [trx.deleteFrom('journey_touchpoints').where('site', '=', site).where('stream', 'in', part).compile()];
-    for (let start = 0; start < rows.length; start += perInsert) {
-      writes.push(trx.insertInto('journey_touchpoints').values(rows.slice(start, start + perInsert)).compile());
-    }
-    await runWrites(trx, writes);
+    let remove = trx.deleteFrom('journey_touchpoints').where('site', '=', site).where('stream', '=', stream);
+    if (from !== null) remove = remove.where('at', '>=', from);
+    writes.push(remove.compile());
   }
+  for (let start = 0; start < rows.length; start += perInsert) {
+    writes.push(trx.insertInto('journey_touchpoints').values(rows.slice(start, start + perInsert)).compile());
+  }
+  await runWrites(trx, writes);
 }
