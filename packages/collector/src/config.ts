@@ -25,6 +25,11 @@ export interface CollectorConfig {
   stageModel: StageModel;
   /** Imported touchpoints of one person and type this close in time (ms) are one, from whichever source. */
   importWindow: number;
+  /**
+   * How old (ms) the data behind an aggregate query's answer may be while a newer staging runs in
+   * the background; 0: every answer waits for the newest data.
+   */
+  analyticsMaxAge: number;
 }
 
 export type CollectorSettings = Pick<CollectorConfig, 'writeKeys' | 'secretKey'> & Partial<CollectorConfig>;
@@ -48,6 +53,7 @@ export function collectorConfig(settings: CollectorSettings): CollectorConfig {
     autoAccounts: false,
     stageModel: defaultStageModel,
     importWindow: 60 * 60 * 1000,
+    analyticsMaxAge: 60 * 1000,
     ...settings,
   };
 }

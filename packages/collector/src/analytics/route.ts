@@ -15,6 +15,13 @@ import { paths } from './paths.ts';
 import { analyticsQuery, type AnalyticsQuery } from './query.ts';
 import { stagedOwners, traitKeysOf, type StagedOwners } from './staged-owners.ts';
 
+/** People and accounts staged from the journey facts of one version, read at `at`. */
+interface Snapshot {
+  version: string;
+  at: number;
+  owners: StagedOwners;
+}
+
 const iso = (range: DateRange) => ({ from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
 
 const pathOptions = z.object({ steps: z.coerce.number().int().min(1).max(20).default(5), top: z.coerce.number().int().min(1).max(100).default(10) });
@@ -31,55 +38,72 @@ export function analyticsRoutes(config: CollectorConfig, storage: Storage, now: 
   const model = config.stageModel;
   for (const path of ['/funnel', '/journey-map', '/paths', '/attribution']) app.use(path, requireSecretKey(config));
 
-  // Staging a site's every person and account is the cost of each query; the dashboard asks four
-  // at once, and nothing changes between most of them. So the staged owners are kept while the
-  // journey facts' version stays the same, and requests that come together share one staging.
-  const snapshots = new Map<string, { version: string; owners: Promise<StagedOwners> }>();
-  const ownersOf = async (site: string): Promise<StagedOwners> => {
-    const version = await storage.journeyVersion();
-    const known = snapshots.get(site);
-    if (known?.version === version) return known.owners;
-    const snapshot = {
-      version,
-      owners: storage.journeyFacts(site, { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts }).then((facts) => stagedOwners(facts, model)),
-    };
-    snapshots.set(site, snapshot);
-    snapshot.owners.catch(() => snapshots.get(site) === snapshot && snapshots.delete(site));
-    return snapshot.owners;
+  // Staging a site's every person and account is the cost of each query (seconds on a million
+  // events); the dashboard asks several at once, and on a live site every write changes the data.
+  // So a staging is kept while the journey facts' version holds, requests that come together share
+  // one, and while a newer one runs an answer may come from one up to `analyticsMaxAge` old.
+  const sites = new Map<string, { current?: Snapshot; pending?: Promise<Snapshot> }>();
+  const stage = (site: string, version: string, entry: { current?: Snapshot; pending?: Promise<Snapshot> }): Promise<Snapshot> => {
+    const at = now();
+    const pending = storage
+      .journeyFacts(site, { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts })
+      .then((facts): Snapshot => ({ version, at, owners: stagedOwners(facts, model) }));
+    entry.pending = pending;
+    pending.then(
+      (snapshot) => {
+        if (!entry.current || entry.current.at <= snapshot.at) entry.current = snapshot;
+      },
+      () => {},
+    ).finally(() => {
+      if (entry.pending === pending) delete entry.pending;
+    });
+    return pending;
   };
-  const load = async (c: Context): Promise<{ query: AnalyticsQuery; owners: StagedOwners }> => {
+  const snapshotOf = async (site: string): Promise<Snapshot> => {
+    const version = await storage.journeyVersion();
+    if (!sites.has(site)) sites.set(site, {});
+    const entry = sites.get(site)!;
+    if (entry.current?.version === version) return entry.current;
+    const pending = entry.pending ?? stage(site, version, entry);
+    if (entry.current && now() - entry.current.at <= config.analyticsMaxAge) return entry.current;
+    const snapshot = await pending;
+    // What was staging when this request came may predate its data: then stage again.
+    return snapshot.version === version || now() - snapshot.at <= config.analyticsMaxAge ? snapshot : stage(site, version, entry);
+  };
+  const load = async (c: Context): Promise<{ query: AnalyticsQuery; owners: StagedOwners; asOf: string }> => {
     const query = analyticsQuery(c.req.queries(), model, now());
-    return { query, owners: await ownersOf(siteOf(c)) };
+    const snapshot = await snapshotOf(siteOf(c));
+    return { query, owners: snapshot.owners, asOf: new Date(snapshot.at).toISOString() };
   };
   const select = (owners: StagedOwners, list: StagedOwner[], query: AnalyticsQuery) =>
     filterOwners(list, query.filters, query.range, { traitsOf: (id) => owners.accountTraits.get(id), accountOfPerson: (id) => owners.accountOfPerson[id] });
   const chosen = (owners: StagedOwners, query: AnalyticsQuery) => select(owners, query.by === 'person' ? owners.people : owners.accounts, query);
-  const header = (query: AnalyticsQuery) => ({ range: iso(query.range), filters: query.filters, model: model.stages.map((stage) => stage.id) });
+  const header = (query: AnalyticsQuery, asOf: string) => ({ range: iso(query.range), filters: query.filters, model: model.stages.map((stage) => stage.id), asOf });
 
   app.get('/funnel', async (c) => {
-    const { query, owners } = await load(c);
+    const { query, owners, asOf } = await load(c);
     const people = funnel(select(owners, owners.people, query), model, query.range);
     const accounts = funnel(select(owners, owners.accounts, query), model, query.range);
-    return c.json({ ...header(query), people: { ...people, frictionPoints: frictionPoints(people) }, accounts: { ...accounts, frictionPoints: frictionPoints(accounts) } });
+    return c.json({ ...header(query, asOf), people: { ...people, frictionPoints: frictionPoints(people) }, accounts: { ...accounts, frictionPoints: frictionPoints(accounts) } });
   });
 
   app.get('/journey-map', async (c) => {
-    const { query, owners } = await load(c);
+    const { query, owners, asOf } = await load(c);
     const map = journeyMap(chosen(owners, query), model, query.range);
-    return c.json({ ...header(query), by: query.by, ...map, range: iso(query.range) });
+    return c.json({ ...header(query, asOf), by: query.by, ...map, range: iso(query.range) });
   });
 
   app.get('/paths', async (c) => {
     const options = parse(pathOptions, c.req.query(), 'query');
-    const { query, owners } = await load(c);
-    return c.json({ ...header(query), by: query.by, conversion: conversionName(query.conversion), ...paths(chosen(owners, query), query.conversion, query.range, options) });
+    const { query, owners, asOf } = await load(c);
+    return c.json({ ...header(query, asOf), by: query.by, conversion: conversionName(query.conversion), ...paths(chosen(owners, query), query.conversion, query.range, options) });
   });
 
   app.get('/attribution', async (c) => {
     const { model: attribution } = parse(attributionOptions, c.req.query(), 'query');
-    const { query, owners } = await load(c);
+    const { query, owners, asOf } = await load(c);
     const report = attributionReport(chosen(owners, query), attribution, query.conversion, query.range, defaultMilestones(model));
-    return c.json({ ...header(query), by: query.by, ...report, model: attribution, conversion: conversionName(query.conversion) });
+    return c.json({ ...header(query, asOf), by: query.by, ...report, model: attribution, conversion: conversionName(query.conversion) });
   });
 
   return app;

@@ -17,6 +17,7 @@ export interface ServerEnv {
   JOURNEY_AUTO_ACCOUNTS?: string;
   JOURNEY_STAGE_MODEL?: string;
   JOURNEY_IMPORT_WINDOW?: string;
+  JOURNEY_ANALYTICS_MAX_AGE?: string;
 }
 
 export interface ServerSettings {
@@ -61,6 +62,8 @@ export function settingsFromEnv(env: ServerEnv): ServerSettings {
       stageModel: stageModelFrom(env.JOURNEY_STAGE_MODEL),
       // Minutes within which two sources' records of one person's touchpoint of one type are one.
       importWindow: integer('JOURNEY_IMPORT_WINDOW', env.JOURNEY_IMPORT_WINDOW, 60) * 60_000,
+      // Seconds an aggregate query may answer from older data while newer data is staged.
+      analyticsMaxAge: integer('JOURNEY_ANALYTICS_MAX_AGE', env.JOURNEY_ANALYTICS_MAX_AGE, 60) * 1000,
     },
   };
 }
