@@ -213,6 +213,37 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       expect((await late.get(`/v1/journey-map?from=2025-01-01&to=2026-12-31`)).body.cells.length).toBeGreaterThan(3);
     });
 
+    it('derives a device busy for hours the same, however its visits arrive', async () => {
+      const at = (minutes: number) => new Date(Date.UTC(2026, 0, 8, 8) + minutes * 60_000).toISOString();
+      // A page every 20 minutes from 08:00 to 14:00, back through an ad at 11:00: two sessions.
+      const busy = Array.from({ length: 19 }, (_, i) => page('busy', at(i * 20), `/p${i}`, i === 9 ? { campaign: { source: 'google', medium: 'cpc', name: 'b' } } : {}));
+      const sessions = async (of: Storage) =>
+        (await of.journeyFacts('default', { personTraits: [], autoAccounts: false })).touchpoints
+          .filter((t) => /^\/p\d+$/.test(t.name))
+          .sort((a, b) => a.at - b.at)
+          .map((t) => [t.name, t.channel, t.at]);
+      const whole = await open();
+      await (await collector(whole)).send(busy);
+      const expected = await sessions(whole);
+      expect(expected.map(([name, channel]) => [name, channel])).toEqual([
+        ['/p0', 'Direct'],
+        ['/p9', 'Paid Search'],
+      ]);
+
+      const storage = await open();
+      const { send } = await collector(storage);
+      await send([...busy.slice(0, 4), ...busy.slice(5, 18)]);
+      await storage.journeyVersion();
+      // 14:00 comes: its session reaches back past what one read covers (two hours).
+      await send([busy[18]]);
+      await storage.journeyVersion();
+      // 09:20 is missing: a 40-minute gap.
+      expect((await sessions(storage)).map(([name]) => name)).toEqual(['/p0', '/p5', '/p9']);
+      await send([busy[4]]);
+      await storage.journeyVersion();
+      expect(await sessions(storage)).toEqual(expected);
+    });
+
     it('answers 400 naming bad parameters, and 401 without the secret key', async () => {
       const { app, get } = await collector(await open());
       const bad = await get('/v1/funnel?from=yesterday&channel=Carrier%20Pigeon');

@@ -148,21 +148,56 @@ async function sessionBoundary(trx: Db, site: string, device: string, since: num
   }
 }
 
-/** Replaces these streams' touchpoints, from each one's boundary on, with ones derived from their stored events. */
+/** How far before a stream's new events one read reaches, to find the session boundary among what it read. */
+const reachBack = 2 * 60 * 60 * 1000;
+
+type EventRow = { anonymous_id: string | null; user_id: string | null; group_id: string | null; timestamp: number; payload: string };
+
+/**
+ * Replaces these streams' touchpoints, from each one's boundary on, with ones derived from their
+ * stored events. One read for the devices' recent events finds most boundaries (a gap of over 30
+ * minutes within two hours before the new events); a device busy for longer walks back alone.
+ */
 export async function deriveStreams(trx: Db, site: string, streams: StreamChanges, options: DeriveOptions): Promise<void> {
   const runWrites = options.runWrites ?? inOrder;
   const perInsert = Math.max(1, Math.floor((options.maxParameters - 1) / columns));
+  const select = () => trx.selectFrom('events').select(['anonymous_id', 'user_id', 'group_id', 'timestamp', 'payload']).where('site', '=', site);
+  const devices = [...streams].filter(([stream]) => !stream.startsWith('user:'));
+  const recent = new Map<string, EventRow[]>();
+  const partial = devices.filter(([, since]) => since !== null);
+  if (partial.length) {
+    const from = Math.min(...partial.map(([, since]) => since!)) - reachBack;
+    const rows = await select().where('anonymous_id', 'in', partial.map(([stream]) => stream)).where('timestamp', '>=', from).execute();
+    for (const row of rows) {
+      const list = recent.get(row.anonymous_id!);
+      if (list) list.push(row);
+      else recent.set(row.anonymous_id!, [row]);
+    }
+    for (const list of recent.values()) list.sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
+  }
+
   const writes: Array<CompiledQuery<unknown>> = [];
   const rows = [];
+  const removals: Array<[stream: string, from: number | null]> = [];
   for (const [stream, since] of streams) {
     const user = stream.startsWith('user:') ? stream.slice('user:'.length) : null;
-    // A user's device-less events make no sessions: each key event stands alone.
-    const from = since === null ? null : user === null ? await sessionBoundary(trx, site, stream, since) : since;
-    let query = trx.selectFrom('events').select(['anonymous_id', 'user_id', 'group_id', 'payload']).where('site', '=', site);
-    query = user === null ? query.where('anonymous_id', '=', stream) : query.where('user_id', '=', user).where('anonymous_id', 'is', null);
-    if (from !== null) query = query.where('timestamp', '>=', from);
-    const events = await query.execute();
-    const byMessage = new Map<string, (typeof events)[number]>();
+    let from: number | null = null;
+    let events: EventRow[];
+    if (user !== null) {
+      // A user's device-less events make no sessions: each key event stands alone.
+      from = since;
+      let query = select().where('user_id', '=', user).where('anonymous_id', 'is', null);
+      if (from !== null) query = query.where('timestamp', '>=', from);
+      events = await query.execute();
+    } else if (since === null) {
+      events = await select().where('anonymous_id', '=', stream).execute();
+    } else {
+      const read = recent.get(stream) ?? [];
+      const within = boundaryWithin(read, since);
+      from = within ?? (await sessionBoundary(trx, site, stream, Math.min(since, Number(read[0]?.timestamp ?? since))));
+      events = within !== undefined ? read.filter((row) => Number(row.timestamp) >= from!) : await select().where('anonymous_id', '=', stream).where('timestamp', '>=', from).execute();
+    }
+    const byMessage = new Map<string, EventRow>();
     const parsed = events.map((row) => {
       const event = JSON.parse(row.payload) as JourneyEvent;
       byMessage.set(event.messageId, row);
@@ -188,12 +223,41 @@ export async function deriveStreams(trx: Db, site: string, streams: StreamChange
         group_id: origin.group_id,
       });
     }
-    let remove = trx.deleteFrom('journey_touchpoints').where('site', '=', site).where('stream', '=', stream);
-    if (from !== null) remove = remove.where('at', '>=', from);
-    writes.push(remove.compile());
+    removals.push([stream, from]);
+  }
+  // Each stream's old touchpoints from its boundary on, in statements within the parameter limit.
+  const perDelete = Math.max(1, Math.floor((options.maxParameters - 1) / 2));
+  for (let start = 0; start < removals.length; start += perDelete) {
+    const part = removals.slice(start, start + perDelete);
+    writes.push(
+      trx
+        .deleteFrom('journey_touchpoints')
+        .where('site', '=', site)
+        .where((eb) => eb.or(part.map(([stream, from]) => (from === null ? eb('stream', '=', stream) : eb.and([eb('stream', '=', stream), eb('at', '>=', from)])))))
+        .compile(),
+    );
   }
   for (let start = 0; start < rows.length; start += perInsert) {
     writes.push(trx.insertInto('journey_touchpoints').values(rows.slice(start, start + perInsert)).compile());
   }
   await runWrites(trx, writes);
+}
+
+/**
+ * The boundary before `since` among a device's events (time order) when they show it: the first
+ * event after the last gap of over 30 minutes before `since`. Undefined when the read does not
+ * reach back to such a gap.
+ */
+function boundaryWithin(events: readonly EventRow[], since: number): number | undefined {
+  let earliest = since;
+  let index = events.findIndex((row) => Number(row.timestamp) >= since);
+  if (index === -1) index = events.length;
+  for (let i = index - 1; i >= 0; i--) {
+    const at = Number(events[i]!.timestamp);
+    if (earliest - at > sessionTimeout) return earliest;
+    earliest = at;
+  }
+  // Nothing before within the read: if the read reached back over 30 minutes, that is the gap.
+  const reached = since - reachBack;
+  return earliest - reached > sessionTimeout ? earliest : undefined;
 }
