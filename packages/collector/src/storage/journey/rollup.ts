@@ -166,8 +166,15 @@ export async function deriveStreams(trx: Db, site: string, streams: StreamChange
   const recent = new Map<string, EventRow[]>();
   const partial = devices.filter(([, since]) => since !== null);
   if (partial.length) {
-    const from = Math.min(...partial.map(([, since]) => since!)) - reachBack;
-    const rows = await select().where('anonymous_id', 'in', partial.map(([stream]) => stream)).where('timestamp', '>=', from).execute();
+    // Each device from its own time: one late event must not make the others read their whole past.
+    const rows = [];
+    for (const part of chunk(partial, Math.max(1, Math.floor((options.maxParameters - 1) / 2)))) {
+      rows.push(
+        ...(await select()
+          .where((eb) => eb.or(part.map(([stream, since]) => eb.and([eb('anonymous_id', '=', stream), eb('timestamp', '>=', since! - reachBack)]))))
+          .execute()),
+      );
+    }
     for (const row of rows) {
       const list = recent.get(row.anonymous_id!);
       if (list) list.push(row);
