@@ -232,17 +232,11 @@ export async function deriveStreams(trx: Db, site: string, streams: StreamChange
     }
     removals.push([stream, from]);
   }
-  // Each stream's old touchpoints from its boundary on, in statements within the parameter limit.
-  const perDelete = Math.max(1, Math.floor((options.maxParameters - 1) / 2));
-  for (let start = 0; start < removals.length; start += perDelete) {
-    const part = removals.slice(start, start + perDelete);
-    writes.push(
-      trx
-        .deleteFrom('journey_touchpoints')
-        .where('site', '=', site)
-        .where((eb) => eb.or(part.map(([stream, from]) => (from === null ? eb('stream', '=', stream) : eb.and([eb('stream', '=', stream), eb('at', '>=', from)])))))
-        .compile(),
-    );
+  // One statement per stream: an OR of streams makes SQLite walk the whole site's index.
+  for (const [stream, from] of removals) {
+    let remove = trx.deleteFrom('journey_touchpoints').where('site', '=', site).where('stream', '=', stream);
+    if (from !== null) remove = remove.where('at', '>=', from);
+    writes.push(remove.compile());
   }
   for (let start = 0; start < rows.length; start += perInsert) {
     writes.push(trx.insertInto('journey_touchpoints').values(rows.slice(start, start + perInsert)).compile());
