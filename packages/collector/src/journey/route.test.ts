@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { secretKey, testCollector, type TestCollector } from '../testing/collector.ts';
 import { b2bStageModel } from './stages.ts';
+import { januaryDay, pageView, testId, trackCall } from '../testing/events.ts';
 
-const day = (n: number, hour = 9) => new Date(Date.UTC(2026, 0, 5 + n, hour)).toISOString();
-let ids = 0;
-const id = (label: string) => `${label}-${String(++ids).padStart(3, '0')}`;
-
-const page = (device: string, at: string, path: string, context: Record<string, unknown> = {}) => ({
-  type: 'page',
-  messageId: id('page'),
-  anonymousId: device,
-  timestamp: at,
-  context: { page: { url: `https://www.northwind.io${path}`, path }, ...context },
-});
-const track = (device: string, at: string, event: string, { context = {}, ...extra }: Record<string, unknown> = {}) => ({
-  type: 'track',
-  messageId: id('track'),
-  anonymousId: device,
-  timestamp: at,
-  event,
-  context: { page: { url: 'https://www.northwind.io/app', path: '/app' }, ...(context as object) },
-  ...extra,
-});
+const day = januaryDay;
+const id = testId;
+const page = pageView;
+const track = trackCall;
 
 /**
  * Ann finds Northwind through Google, comes back from the newsletter and signs up, requests a

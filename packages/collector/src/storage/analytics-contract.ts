@@ -3,29 +3,15 @@ import { generate } from '@journey/generator';
 import { createCollector } from '../app.ts';
 import { opener, type ContractSubject } from './contract.ts';
 import type { Storage } from './port.ts';
+import { januaryDay, pageView, testId, trackCall } from '../testing/events.ts';
 
 const writeKey = 'wk_contract_0123456789';
 const secretKey = 'sk_contract_0123456789abcdef';
-const day = (n: number, hour = 9) => new Date(Date.UTC(2026, 0, 5 + n, hour)).toISOString();
+const day = januaryDay;
 const range = 'from=2026-01-05&to=2026-01-31';
-
-let ids = 0;
-const id = (label: string) => `${label}-${++ids}`;
-const page = (device: string, at: string, path: string, context: Record<string, unknown> = {}) => ({
-  type: 'page',
-  messageId: id('page'),
-  anonymousId: device,
-  timestamp: at,
-  context: { page: { url: `https://www.northwind.io${path}`, path }, ...context },
-});
-const track = (device: string, at: string, event: string, path: string, context: Record<string, unknown> = {}) => ({
-  type: 'track',
-  messageId: id('track'),
-  anonymousId: device,
-  timestamp: at,
-  event,
-  context: { page: { url: `https://www.northwind.io${path}`, path }, ...context },
-});
+const id = testId;
+const page = pageView;
+const track = (device: string, at: string, event: string, path: string, context: Record<string, unknown> = {}) => trackCall(device, at, event, { path, context });
 const identify = (device: string, at: string, userId: string, email: string) => ({ type: 'identify', messageId: id('identify'), anonymousId: device, userId, timestamp: at, traits: { email } });
 const group = (device: string, at: string, userId: string, groupId: string, traits: Record<string, unknown>) => ({ type: 'group', messageId: id('group'), anonymousId: device, userId, timestamp: at, groupId, traits });
 
