@@ -13,14 +13,8 @@ import { journeyMap } from './journey-map.ts';
 import type { DateRange, StagedOwner } from './owner.ts';
 import { paths } from './paths.ts';
 import { analyticsQuery, type AnalyticsQuery } from './query.ts';
+import { createSnapshots } from './snapshots.ts';
 import { stagedOwners, traitKeysOf, type StagedOwners } from './staged-owners.ts';
-
-/** People and accounts staged from the journey facts of one version, read at `at`. */
-interface Snapshot {
-  version: string;
-  at: number;
-  owners: StagedOwners;
-}
 
 const iso = (range: DateRange) => ({ from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
 
@@ -38,38 +32,12 @@ export function analyticsRoutes(config: CollectorConfig, storage: Storage, now: 
   const model = config.stageModel;
   for (const path of ['/funnel', '/journey-map', '/paths', '/attribution']) app.use(path, requireSecretKey(config));
 
-  // Staging a site's every person and account is the cost of each query (seconds on a million
-  // events); the dashboard asks several at once, and on a live site every write changes the data.
-  // So a staging is kept while the journey facts' version holds, requests that come together share
-  // one, and while a newer one runs an answer may come from one up to `analyticsMaxAge` old.
-  const sites = new Map<string, { current?: Snapshot; pending?: Promise<Snapshot> }>();
-  const stage = (site: string, version: string, entry: { current?: Snapshot; pending?: Promise<Snapshot> }): Promise<Snapshot> => {
-    const at = now();
-    const pending = storage
-      .journeyFacts(site, { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts })
-      .then((facts): Snapshot => ({ version, at, owners: stagedOwners(facts, model) }));
-    entry.pending = pending;
-    pending.then(
-      (snapshot) => {
-        if (!entry.current || entry.current.at <= snapshot.at) entry.current = snapshot;
-      },
-      () => {},
-    ).finally(() => {
-      if (entry.pending === pending) delete entry.pending;
-    });
-    return pending;
-  };
-  const snapshotOf = async (site: string): Promise<Snapshot> => {
-    const version = await storage.journeyVersion();
-    if (!sites.has(site)) sites.set(site, {});
-    const entry = sites.get(site)!;
-    if (entry.current?.version === version) return entry.current;
-    const pending = entry.pending ?? stage(site, version, entry);
-    if (entry.current && now() - entry.current.at <= config.analyticsMaxAge) return entry.current;
-    const snapshot = await pending;
-    // What was staging when this request came may predate its data: then stage again.
-    return snapshot.version === version || now() - snapshot.at <= config.analyticsMaxAge ? snapshot : stage(site, version, entry);
-  };
+  const snapshotOf = createSnapshots({
+    version: () => storage.journeyVersion(),
+    stage: async (site) => stagedOwners(await storage.journeyFacts(site, { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts }), model),
+    now,
+    maxAge: config.analyticsMaxAge,
+  });
   const load = async (c: Context): Promise<{ query: AnalyticsQuery; owners: StagedOwners; asOf: string }> => {
     const query = analyticsQuery(c.req.queries(), model, now());
     const snapshot = await snapshotOf(siteOf(c));

@@ -155,32 +155,20 @@ type EventRow = { anonymous_id: string | null; user_id: string | null; group_id:
 
 /**
  * Replaces these streams' touchpoints, from each one's boundary on, with ones derived from their
- * stored events. One read for the devices' recent events finds most boundaries (a gap of over 30
- * minutes within two hours before the new events); a device busy for longer walks back alone.
+ * stored events. One read of a device's recent events finds most boundaries (a gap of over 30
+ * minutes within two hours before the new events); a device busy for longer walks back further.
  */
 export async function deriveStreams(trx: Db, site: string, streams: StreamChanges, options: DeriveOptions): Promise<void> {
   const runWrites = options.runWrites ?? inOrder;
   const perInsert = Math.max(1, Math.floor((options.maxParameters - 1) / columns));
   const select = () => trx.selectFrom('events').select(['anonymous_id', 'user_id', 'group_id', 'timestamp', 'payload']).where('site', '=', site);
-  const devices = [...streams].filter(([stream]) => !stream.startsWith('user:'));
+  // One read per device, from two hours before its own new events: an OR of devices makes SQLite
+  // scan the site, and one time for all would make a late event's neighbours read their whole past.
   const recent = new Map<string, EventRow[]>();
-  const partial = devices.filter(([, since]) => since !== null);
-  if (partial.length) {
-    // Each device from its own time: one late event must not make the others read their whole past.
-    const rows = [];
-    for (const part of chunk(partial, Math.max(1, Math.floor((options.maxParameters - 1) / 2)))) {
-      rows.push(
-        ...(await select()
-          .where((eb) => eb.or(part.map(([stream, since]) => eb.and([eb('anonymous_id', '=', stream), eb('timestamp', '>=', since! - reachBack)]))))
-          .execute()),
-      );
-    }
-    for (const row of rows) {
-      const list = recent.get(row.anonymous_id!);
-      if (list) list.push(row);
-      else recent.set(row.anonymous_id!, [row]);
-    }
-    for (const list of recent.values()) list.sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
+  for (const [stream, since] of streams) {
+    if (since === null || stream.startsWith('user:')) continue;
+    const rows = await select().where('anonymous_id', '=', stream).where('timestamp', '>=', since - reachBack).orderBy('timestamp').execute();
+    recent.set(stream, rows);
   }
 
   const writes: Array<CompiledQuery<unknown>> = [];

@@ -1,0 +1,59 @@
+/**
+ * Staged owners kept between queries. Staging a site's every person and account is the cost of each
+ * aggregate query (seconds on a million events); the dashboard asks several at once, and on a live
+ * site every write changes the data. So a staging is kept while the journey facts' version holds,
+ * requests that come together share one, and while a newer one runs an answer may come from one up
+ * to `maxAge` old.
+ */
+import type { StagedOwners } from './staged-owners.ts';
+
+/** People and accounts staged from the journey facts of one version, read at `at`. */
+export interface Snapshot {
+  version: string;
+  at: number;
+  owners: StagedOwners;
+}
+
+export interface SnapshotSource {
+  /** The journey facts' version now (see Storage.journeyVersion). */
+  version(): Promise<string>;
+  /** Stages a site's owners from its journey facts as they are now. */
+  stage(site: string): Promise<StagedOwners>;
+  now(): number;
+  /** How old (ms) an answer's data may be while a newer staging runs. */
+  maxAge: number;
+}
+
+export function createSnapshots(source: SnapshotSource): (site: string) => Promise<Snapshot> {
+  const sites = new Map<string, { current?: Snapshot; pending?: Promise<Snapshot> }>();
+
+  const stage = (site: string, version: string): Promise<Snapshot> => {
+    const entry = sites.get(site)!;
+    const at = source.now();
+    const pending = source.stage(site).then((owners): Snapshot => ({ version, at, owners }));
+    entry.pending = pending;
+    pending
+      .then(
+        (snapshot) => {
+          if (!entry.current || entry.current.at <= snapshot.at) entry.current = snapshot;
+        },
+        () => {}, // the request that waits for it gets the error
+      )
+      .finally(() => {
+        if (entry.pending === pending) delete entry.pending;
+      });
+    return pending;
+  };
+
+  return async (site) => {
+    const version = await source.version();
+    if (!sites.has(site)) sites.set(site, {});
+    const entry = sites.get(site)!;
+    if (entry.current?.version === version) return entry.current;
+    const pending = entry.pending ?? stage(site, version);
+    if (entry.current && source.now() - entry.current.at <= source.maxAge) return entry.current;
+    const snapshot = await pending;
+    // What was staging when this request came may predate its data: then stage again.
+    return snapshot.version === version || source.now() - snapshot.at <= source.maxAge ? snapshot : stage(site, version);
+  };
+}
