@@ -321,6 +321,35 @@ export function ingestionSuite(name: string, start: () => Promise<RunningTarget>
       expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'No route for POST /v1/nothing' } });
     });
 
+    it('answers the journey queries from what it stored', async () => {
+      // An hour of its own somewhere in 2025, so other tests' events (a shared PostgreSQL) stay out of range.
+      const start = Date.UTC(2025, 0, 1) + Math.floor(Math.random() * 360) * 86_400_000 + Math.floor(Math.random() * 20) * 3_600_000 + Math.floor(Math.random() * 60) * 60_000;
+      const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
+      const device = id('device');
+      const context = { page: { url: 'https://shop.example/pricing', path: '/pricing' }, campaign: { source: 'google', medium: 'cpc', name: id('campaign') } };
+      const batch = [
+        { type: 'page', messageId: id('page'), anonymousId: device, timestamp: at(0), context },
+        { type: 'track', messageId: id('track'), anonymousId: device, timestamp: at(5), event: 'Signed Up', context },
+        { type: 'track', messageId: id('track'), anonymousId: device, timestamp: at(10), event: 'Order Completed', context },
+      ];
+      expect(await (await post('/v1/batch', { batch })).json()).toEqual(accepted(3));
+      const read = async (path: string) => {
+        const response = await fetch(`${url}${path}${path.includes('?') ? '&' : '?'}from=${at(-1)}&to=${at(60)}`, { headers: { Authorization: `Bearer ${keys.secretKey}` } });
+        expect(response.status).toBe(200);
+        return response.json();
+      };
+      const funnel = await read('/v1/funnel');
+      expect(funnel.people.cohort).toBe(1);
+      expect(funnel.people.stages.map((stage: any) => stage.reached)).toEqual([1, 1, 1, 0]);
+      const map = await read('/v1/journey-map');
+      expect(map.cells.map((cell: any) => [cell.stage, cell.channel, cell.touchpoints])).toEqual([
+        ['consideration', 'Paid Search', 2],
+        ['purchase', 'Paid Search', 1],
+      ]);
+      expect((await read('/v1/paths')).channels[0].path).toEqual(['Paid Search']);
+      expect((await read('/v1/attribution?model=linear')).byChannel).toEqual([{ key: 'Paid Search', credit: 1, parts: 1_000_000, conversions: 1 }]);
+    });
+
     // Last: the collector comes back on another URL.
     it('keeps its events, and their messageIds, through a graceful restart', async (context) => {
       if (!target?.restart) return context.skip('this target cannot be restarted');
