@@ -53,12 +53,14 @@ export function stagedOwners(facts: JourneyFacts, model: StageModel): StagedOwne
 
   // Latest value per key, by when it was set: what staging reads, and the filters.
   const traits = new Map<string, StagedTraits>();
-  const latest = new Map<string, number>();
+  const latest = new Map<string, { at: number; messageId: string }>();
   for (const fact of facts.traits) {
     const owner = `${fact.owner}:${fact.id}`;
     const key = `${owner}\u0000${fact.key}`;
-    if ((latest.get(key) ?? -Infinity) > fact.at) continue;
-    latest.set(key, fact.at);
+    // As the person record reads them: the latest by time, then by messageId, whatever the row order.
+    const known = latest.get(key);
+    if (known && (known.at > fact.at || (known.at === fact.at && known.messageId > fact.messageId))) continue;
+    latest.set(key, fact);
     if (!traits.has(owner)) traits.set(owner, {});
     traits.get(owner)![fact.key] = { value: fact.value, updatedAt: new Date(fact.at).toISOString() };
   }

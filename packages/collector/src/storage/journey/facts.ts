@@ -29,7 +29,7 @@ export interface JourneyFacts {
    */
   accountOfPerson: Record<string, string>;
   /** Traits as facts: every setting of a key, with its time (the latest wins). */
-  traits: Array<{ owner: 'person' | 'account'; id: string; key: string; value: JsonValue; at: number }>;
+  traits: Array<{ owner: 'person' | 'account'; id: string; key: string; value: JsonValue; at: number; messageId: string }>;
 }
 
 export interface JourneyFactsOptions {
@@ -73,7 +73,7 @@ export async function journeyFacts(db: Db, site: string, options: JourneyFactsOp
   const traitRows = await db
     .selectFrom('trait_facts as f')
     .leftJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'f.site').onRef('i.kind', '=', 'f.owner_kind').onRef('i.value', '=', 'f.owner_value'))
-    .select(['f.owner_kind', 'f.owner_value', 'f.key', 'f.value', 'f.at', 'i.person_id'])
+    .select(['f.owner_kind', 'f.owner_value', 'f.key', 'f.value', 'f.at', 'f.message_id', 'i.person_id'])
     .where('f.site', '=', site)
     .where((eb) => eb.or([eb('f.owner_kind', '=', 'account'), ...(options.personTraits.length ? [eb('f.key', 'in', options.personTraits)] : [])]))
     .execute();
@@ -130,7 +130,7 @@ export async function journeyFacts(db: Db, site: string, options: JourneyFactsOp
     accountOfPerson,
     traits: traitRows.flatMap((row) => {
       const owner = row.owner_kind === 'account' ? ({ owner: 'account', id: accounts.get(row.owner_value) } as const) : ({ owner: 'person', id: row.person_id ?? undefined } as const);
-      return owner.id === undefined ? [] : [{ ...owner, id: owner.id, key: row.key, value: JSON.parse(row.value) as JsonValue, at: Number(row.at) }];
+      return owner.id === undefined ? [] : [{ ...owner, id: owner.id, key: row.key, value: JSON.parse(row.value) as JsonValue, at: Number(row.at), messageId: row.message_id }];
     }),
   };
 }
