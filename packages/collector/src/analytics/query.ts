@@ -38,8 +38,7 @@ const schema = z
     channel: z.enum([...channels, 'Offline']).optional(),
     by: z.enum(['person', 'account']).default('person'),
     conversion: z.string().trim().min(1).max(limits.identifier).optional(),
-  })
-  .refine((query) => query.from === undefined || query.to === undefined || query.from < query.to, { message: '"from" must be before "to"', path: ['from'] });
+  });
 
 const accountKey = z.string().min(1).max(100);
 const accountValue = z.string().trim().min(1).max(200);

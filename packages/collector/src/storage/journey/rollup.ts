@@ -139,13 +139,22 @@ async function sessionBoundary(trx: Db, site: string, device: string, since: num
       .orderBy('timestamp', 'desc')
       .limit(walkBack)
       .execute();
-    for (const row of rows) {
-      const at = Number(row.timestamp);
-      if (earliest - at > sessionTimeout) return earliest;
-      earliest = at;
-    }
-    if (rows.length < walkBack) return earliest;
+    const step = walkToGap(earliest, rows.map((row) => Number(row.timestamp)));
+    if (step.gap || rows.length < walkBack) return step.earliest;
+    earliest = step.earliest;
   }
+}
+
+/**
+ * Walks back from `earliest` over a device's earlier event times (latest first) until a gap of over
+ * 30 minutes: then `earliest` is the first event after it. Without one, how far back it got.
+ */
+function walkToGap(earliest: number, times: readonly number[]): { gap: boolean; earliest: number } {
+  for (const at of times) {
+    if (earliest - at > sessionTimeout) return { gap: true, earliest };
+    earliest = at;
+  }
+  return { gap: false, earliest };
 }
 
 /** How far before a stream's new events one read reaches, to find the session boundary among what it read. */
@@ -238,15 +247,10 @@ export async function deriveStreams(trx: Db, site: string, streams: StreamChange
  * reach back to such a gap.
  */
 function boundaryWithin(events: readonly EventRow[], since: number): number | undefined {
-  let earliest = since;
-  let index = events.findIndex((row) => Number(row.timestamp) >= since);
-  if (index === -1) index = events.length;
-  for (let i = index - 1; i >= 0; i--) {
-    const at = Number(events[i]!.timestamp);
-    if (earliest - at > sessionTimeout) return earliest;
-    earliest = at;
-  }
-  // Nothing before within the read: if the read reached back over 30 minutes, that is the gap.
+  const before = events.filter((row) => Number(row.timestamp) < since).map((row) => Number(row.timestamp));
+  const step = walkToGap(since, before.reverse());
+  if (step.gap) return step.earliest;
+  // Nothing earlier within the read: if the read reached back over 30 minutes, that is the gap.
   const reached = since - reachBack;
-  return earliest - reached > sessionTimeout ? earliest : undefined;
+  return step.earliest - reached > sessionTimeout ? step.earliest : undefined;
 }
