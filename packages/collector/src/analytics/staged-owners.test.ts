@@ -8,13 +8,14 @@ const day = 86_400_000;
 const touch = (id: string, at: number, more: Partial<Touchpoint> = {}): Touchpoint => ({ id, kind: 'session', at, name: '/', channel: 'Direct', source: '(direct)', medium: '(none)', campaign: '(not set)', ...more });
 
 const facts = (traits: JourneyFacts['traits']): JourneyFacts => ({
+  domainClaims: {},
   touchpoints: [
     touch('a1', 1 * day, { personId: 'ann' }),
     touch('a2', 2 * day, { personId: 'ann', kind: 'event', name: 'Signed Up' }),
     // Ann's visit naming another account counts for that account only.
     touch('a3', 3 * day, { personId: 'ann', accountId: 'globex' }),
     touch('b1', 2 * day, { personId: 'ben' }),
-  ],
+  ].map((touchpoint) => ({ ...touchpoint, stream: `device-${touchpoint.personId}` })),
   imported: [{ touchpoint: { id: 'crm:1', source: 'crm', externalId: '1', type: 'closed_won', occurredAt: 5 * day }, accountId: 'northwind' }],
   accountOfPerson: { ann: 'northwind', ben: 'northwind' },
   traits,

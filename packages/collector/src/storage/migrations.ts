@@ -111,6 +111,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0004-journey-touchpoints-user': {
+      async up(db: Kysely<any>) {
+        // A person's touchpoints on devices they never identified on carry their user id: kept
+        // staging finds a changed person's streams by it.
+        await db.schema.createIndex('journey_touchpoints_user').on('journey_touchpoints').columns(['site', 'user_id']).where('user_id', 'is not', null).execute();
+      },
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import type { IdentityFacts } from '../identity/facts.ts';
 import type { StrongIdentifier } from '../identity/identifiers.ts';
 import type { AccountRecord, ErasureCounts, PersonRecord, PersonSummary } from '../identity/records.ts';
 import type { OfflineTouchpoint } from '../import/offline-touchpoint.ts';
-import type { JourneyFacts, JourneyFactsOptions } from './journey/facts.ts';
+import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from './journey/facts.ts';
 
 /** An accepted event ready to store: the columns the queries filter on, plus the event as JSON. */
 export interface NewEvent {
@@ -114,7 +114,17 @@ export interface JourneyStore {
    * what it computed from them.
    */
   journeyVersion(): Promise<string>;
+  /**
+   * What may have changed in a site's journey facts since a version: the streams (devices, and
+   * `user:<id>` for each user id) and accounts that events since then name, or `full` when the
+   * change is not one of events (an admin change, an import) or is too large to follow.
+   */
+  journeyChanges(site: string, since: string): Promise<JourneyChanges>;
+  /** Part of a site's journey facts, and who and what else it reaches now (see JourneyScope). */
+  scopedJourneyFacts(site: string, options: JourneyFactsOptions, scope: JourneyScope): Promise<ScopedJourneyFacts>;
 }
+
+export type JourneyChanges = { version: string } & ({ full: true } | { full: false; streams: string[]; accounts: string[] });
 
 /**
  * The one port every database adapter implements (SQLite, D1, PostgreSQL). The contract suite in

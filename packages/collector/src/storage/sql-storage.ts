@@ -17,8 +17,8 @@ import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity
 import { importedTouchpoints, importTouchpoints } from './imports.ts';
 import { queryLimits, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
-import { deriveStreams, followEvents, rollupPosition } from './journey/rollup.ts';
-import { journeyFacts } from './journey/facts.ts';
+import { changedSince, deriveStreams, followEvents, rollupPosition } from './journey/rollup.ts';
+import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -67,6 +67,9 @@ export interface SqlStorageOptions {
 }
 
 const eventColumns = 9;
+
+/** More events than this since a version, and kept staging stages whole again rather than follow them. */
+const maxFollowedChanges = 50_000;
 
 /** The Storage port on any database Kysely speaks: the adapters only open a connection and say how it fails. */
 export function createSqlStorage(options: SqlStorageOptions): Storage {
@@ -300,6 +303,19 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         await followAll();
         return journeyFacts(db, site, factsOptions);
       }),
+
+    journeyChanges: (site, since) =>
+      guard(async () => {
+        await followAll();
+        const position = await rollupPosition(db);
+        const version = `${position}:${generation}`;
+        const [from, fromGeneration] = since.split(':').map(Number);
+        if (fromGeneration !== generation || !(from! <= position)) return { version, full: true };
+        const changed = await changedSince(db, site, Math.max(0, from! - rollupOptions.lookback), position, maxFollowedChanges);
+        return changed ? { version, full: false, ...changed } : { version, full: true };
+      }),
+
+    scopedJourneyFacts: (site, factsOptions, scope) => guard(() => scopedJourneyFacts(db, site, factsOptions, scope)),
 
     ping: () =>
       guard(async () => {

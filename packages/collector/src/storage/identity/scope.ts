@@ -37,7 +37,7 @@ export interface QueryLimits {
  * and 5 compound terms, so its timeline reads come in smaller statements.
  */
 export const queryLimits = new WeakMap<Db, QueryLimits>();
-const limitsOf = (db: Db): QueryLimits => queryLimits.get(db) ?? { maxParameters: 32_766, maxCompoundSelect: 500 };
+export const limitsOf = (db: Db): QueryLimits => queryLimits.get(db) ?? { maxParameters: 32_766, maxCompoundSelect: 500 };
 
 export const chunk = <T>(items: T[], size = 40): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

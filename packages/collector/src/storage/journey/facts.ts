@@ -11,15 +11,19 @@ import type { OfflineTouchpoint } from '../../import/offline-touchpoint.ts';
 import type { Touchpoint } from '../../journey/touchpoint.ts';
 import { isFreeMailDomain } from '../../identity/free-mail.ts';
 import { importedId } from '../imports.ts';
+import { byKind, chunk, limitsOf } from '../identity/scope.ts';
 
 type Db = Kysely<Database>;
+
+/** A touchpoint derived from events, with the stream (device, or `user:<id>`) it was derived from. */
+export type StreamTouchpoint = Touchpoint & { stream: string };
 
 export interface JourneyFacts {
   /**
    * Session entries and key events, with their person (none where nobody is known) and, when the
    * event named one by its groupId, their account.
    */
-  touchpoints: Touchpoint[];
+  touchpoints: StreamTouchpoint[];
   /** Imported touchpoints, with the person and account they name (when known). */
   imported: Array<{ touchpoint: OfflineTouchpoint & { id: string }; personId?: string; accountId?: string }>;
   /**
@@ -30,6 +34,8 @@ export interface JourneyFacts {
   accountOfPerson: Record<string, string>;
   /** Traits as facts: every setting of a key, with its time (the latest wins). */
   traits: Array<{ owner: 'person' | 'account'; id: string; key: string; value: JsonValue; at: number; messageId: string }>;
+  /** The live accounts claiming each domain (a work email's account; several claim none). */
+  domainClaims: Record<string, string[]>;
 }
 
 export interface JourneyFactsOptions {
@@ -39,44 +45,154 @@ export interface JourneyFactsOptions {
   autoAccounts: boolean;
 }
 
+/** Part of a site's journey facts: what kept staging reads again after a change. */
+export interface JourneyScope {
+  /** Streams (devices, `user:<id>`) whose touchpoints to read. */
+  streams: readonly string[];
+  /** People whose imported touchpoints, account and traits to read. */
+  persons: readonly string[];
+  /** Accounts (ids as sent) whose traits to read, with every id merged with them. */
+  accounts: readonly string[];
+}
+
+export interface ScopedJourneyFacts extends JourneyFacts {
+  /** The streams holding a touchpoint of the scope's people now. */
+  streamsOfPersons: string[];
+  /**
+   * Who else the scope reaches now: the people its streams' devices and user ids belong to (with
+   * touchpoints there or not), and those merged into its people.
+   */
+  personsReached: string[];
+  /** The live ids of the scope's accounts. */
+  accounts: string[];
+}
+
+/** A site's journey facts, whole. */
 export async function journeyFacts(db: Db, site: string, options: JourneyFactsOptions): Promise<JourneyFacts> {
+  const { accounts: _, identities: __, ...facts } = await readFacts(db, site, options);
+  return facts;
+}
+
+/**
+ * The journey facts of some streams, people and accounts, and who else they reach now: what kept
+ * staging reads to follow a change without reading the whole site (analytics/kept-staging.ts).
+ */
+export async function scopedJourneyFacts(db: Db, site: string, options: JourneyFactsOptions, scope: JourneyScope): Promise<ScopedJourneyFacts> {
+  const { identities, ...facts } = await readFacts(db, site, options, scope);
+  const size = Math.max(1, Math.min(500, limitsOf(db).maxParameters - 20));
+  const devices = scope.streams.filter((stream) => !stream.startsWith('user:'));
+  const users = scope.streams.filter((stream) => stream.startsWith('user:')).map((stream) => stream.slice('user:'.length));
+  const personsReached = new Set<string>();
+  const streamsOfPersons = new Set<string>();
+  for (const part of chunk(devices, size)) {
+    for (const row of await db.selectFrom('identifiers').select('person_id').where('site', '=', site).where('kind', '=', 'anonymousId').where('value', 'in', part).execute()) personsReached.add(row.person_id);
+    const owners = await db
+      .selectFrom('device_segments as s')
+      .innerJoin('identifiers as o', (join) => join.onRef('o.site', '=', 's.site').onRef('o.kind', '=', 's.owner_kind').onRef('o.value', '=', 's.owner_value'))
+      .select('o.person_id')
+      .where('s.site', '=', site)
+      .where('s.anonymous_id', 'in', part)
+      .execute();
+    for (const row of owners) personsReached.add(row.person_id);
+  }
+  for (const part of chunk(users, size)) {
+    for (const row of await db.selectFrom('identifiers').select('person_id').where('site', '=', site).where('kind', '=', 'userId').where('value', 'in', part).execute()) personsReached.add(row.person_id);
+  }
+  // By the people's identifiers, each kind's values a part at a time: the owner indexes lead.
+  for (const { kind, values } of byKind(identities, size)) {
+    if (kind === 'anonymousId') for (const value of values) streamsOfPersons.add(value);
+    const segments = await db.selectFrom('device_segments').select('anonymous_id').where('site', '=', site).where('owner_kind', '=', kind).where('owner_value', 'in', values).execute();
+    for (const row of segments) streamsOfPersons.add(row.anonymous_id);
+    if (kind !== 'userId') continue;
+    // Not DISTINCT: SQLite would walk the stream index for its order rather than look up the user ids.
+    const byUser = await db.selectFrom('journey_touchpoints').select('stream').where('site', '=', site).where('user_id', 'in', values).execute();
+    for (const row of byUser) streamsOfPersons.add(row.stream);
+  }
+  for (const part of chunk([...scope.persons], size)) {
+    for (const row of await db.selectFrom('person_redirects').select('from_id').where('site', '=', site).where('to_id', 'in', part).execute()) personsReached.add(row.from_id);
+  }
+  return { ...facts, streamsOfPersons: [...streamsOfPersons], personsReached: [...personsReached] };
+}
+
+type Identity = { kind: string; value: string; person_id: string; email_domain: string | null };
+
+async function readFacts(db: Db, site: string, options: JourneyFactsOptions, scope?: JourneyScope): Promise<JourneyFacts & { accounts: string[]; identities: Identity[] }> {
   const { live: accounts, byDomain } = await liveAccounts(db, site);
-  const touchpoints = await db
-    .selectFrom('journey_touchpoints as t')
-    .leftJoin('identifiers as u', (join) => join.onRef('u.site', '=', 't.site').on('u.kind', '=', 'userId').onRef('u.value', '=', 't.user_id'))
-    .leftJoin('device_segments as s', (join) =>
-      join.onRef('s.site', '=', 't.site').onRef('s.anonymous_id', '=', 't.anonymous_id').onRef('s.from_at', '<=', 't.at').onRef('s.to_at', '>', 't.at'),
-    )
-    .leftJoin('identifiers as o', (join) => join.onRef('o.site', '=', 't.site').onRef('o.kind', '=', 's.owner_kind').onRef('o.value', '=', 's.owner_value'))
-    .leftJoin('identifiers as d', (join) => join.onRef('d.site', '=', 't.site').on('d.kind', '=', 'anonymousId').onRef('d.value', '=', 't.anonymous_id'))
-    .select(['t.id', 't.kind', 't.at', 't.name', 't.channel', 't.source', 't.medium', 't.campaign', 't.path', 't.group_id'])
-    // An event is its user id's person's; else whoever owns its device's stretch; else the device's own.
-    .select(sql<string | null>`coalesce(u.person_id, o.person_id, d.person_id)`.as('person_id'))
-    .where('t.site', '=', site)
-    .execute();
+  const size = Math.max(1, Math.min(500, limitsOf(db).maxParameters - 20));
+  // The whole site, or the scope's values a part at a time.
+  const parts = (values: readonly string[] | undefined): Array<string[] | undefined> => (values === undefined ? [undefined] : chunk([...values], size));
+  // A scope's people by their identifiers, each kind's values a part at a time: the owner
+  // indexes lead (a join from person ids leaves the choice to SQLite's planner, which scans).
+  const identities: Identity[] = [];
+  for (const part of chunk([...(scope?.persons ?? [])], size)) {
+    for (const row of await db.selectFrom('identifiers').select(['kind', 'value', 'person_id', 'email_domain']).where('site', '=', site).where('person_id', 'in', part).execute()) identities.push(row);
+  }
+  const owners: Array<{ kind: string; values: string[] } | undefined> = scope ? byKind(identities, size) : [undefined];
+  const scopeAccounts = scope && [...new Set(scope.accounts.flatMap((id) => (accounts.has(id) ? [accounts.get(id)!] : [])))];
+  const rawAccounts = scopeAccounts && [...accounts].filter(([, live]) => scopeAccounts.includes(live)).map(([raw]) => raw);
 
-  const imported = await db
-    .selectFrom('imported_touchpoints as m')
-    .leftJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'm.site').onRef('i.kind', '=', 'm.person_kind').onRef('i.value', '=', 'm.person_value'))
-    .select(['m.source', 'm.external_id', 'm.payload', 'm.account_id', 'm.domain', 'i.person_id'])
-    .where('m.site', '=', site)
-    .execute();
+  const touchpoints = [];
+  for (const part of parts(scope?.streams)) {
+    let query = db
+      .selectFrom('journey_touchpoints as t')
+      .leftJoin('identifiers as u', (join) => join.onRef('u.site', '=', 't.site').on('u.kind', '=', 'userId').onRef('u.value', '=', 't.user_id'))
+      .leftJoin('device_segments as s', (join) =>
+        join.onRef('s.site', '=', 't.site').onRef('s.anonymous_id', '=', 't.anonymous_id').onRef('s.from_at', '<=', 't.at').onRef('s.to_at', '>', 't.at'),
+      )
+      .leftJoin('identifiers as o', (join) => join.onRef('o.site', '=', 't.site').onRef('o.kind', '=', 's.owner_kind').onRef('o.value', '=', 's.owner_value'))
+      .leftJoin('identifiers as d', (join) => join.onRef('d.site', '=', 't.site').on('d.kind', '=', 'anonymousId').onRef('d.value', '=', 't.anonymous_id'))
+      .select(['t.id', 't.stream', 't.kind', 't.at', 't.name', 't.channel', 't.source', 't.medium', 't.campaign', 't.path', 't.group_id'])
+      // An event is its user id's person's; else whoever owns its device's stretch; else the device's own.
+      .select(sql<string | null>`coalesce(u.person_id, o.person_id, d.person_id)`.as('person_id'))
+      .where('t.site', '=', site);
+    if (part) query = query.where('t.stream', 'in', part);
+    for (const row of await query.execute()) touchpoints.push(row);
+  }
 
-  const members = await db
-    .selectFrom('account_members as m')
-    .innerJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'm.site').onRef('i.kind', '=', 'm.actor_kind').onRef('i.value', '=', 'm.actor_value'))
-    .select(['i.person_id', 'm.account_id', 'm.last_group_at', 'm.last_seen'])
-    .where('m.site', '=', site)
-    .execute();
-  const emails = await db.selectFrom('identifiers').select(['person_id', 'email_domain']).where('site', '=', site).where('kind', '=', 'email').execute();
+  const imported = [];
+  for (const owner of owners) {
+    let query = db
+      .selectFrom('imported_touchpoints as m')
+      .leftJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'm.site').onRef('i.kind', '=', 'm.person_kind').onRef('i.value', '=', 'm.person_value'))
+      .select(['m.source', 'm.external_id', 'm.payload', 'm.account_id', 'm.domain', 'i.person_id'])
+      .where('m.site', '=', site);
+    if (owner) query = query.where('m.person_kind', '=', owner.kind).where('m.person_value', 'in', owner.values);
+    for (const row of await query.execute()) imported.push(row);
+  }
 
-  const traitRows = await db
-    .selectFrom('trait_facts as f')
-    .leftJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'f.site').onRef('i.kind', '=', 'f.owner_kind').onRef('i.value', '=', 'f.owner_value'))
-    .select(['f.owner_kind', 'f.owner_value', 'f.key', 'f.value', 'f.at', 'f.message_id', 'i.person_id'])
-    .where('f.site', '=', site)
-    .where((eb) => eb.or([eb('f.owner_kind', '=', 'account'), ...(options.personTraits.length ? [eb('f.key', 'in', options.personTraits)] : [])]))
-    .execute();
+  const members = [];
+  for (const owner of owners) {
+    let query = db
+      .selectFrom('account_members as m')
+      .innerJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'm.site').onRef('i.kind', '=', 'm.actor_kind').onRef('i.value', '=', 'm.actor_value'))
+      .select(['i.person_id', 'm.account_id', 'm.last_group_at', 'm.last_seen'])
+      .where('m.site', '=', site);
+    if (owner) query = query.where('m.actor_kind', '=', owner.kind).where('m.actor_value', 'in', owner.values);
+    for (const row of await query.execute()) members.push(row);
+  }
+  const emails = scope
+    ? identities.filter((identity) => identity.kind === 'email')
+    : await db.selectFrom('identifiers').select(['person_id', 'email_domain']).where('site', '=', site).where('kind', '=', 'email').execute();
+
+  const traitRows = [];
+  const traitQuery = () =>
+    db
+      .selectFrom('trait_facts as f')
+      .leftJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'f.site').onRef('i.kind', '=', 'f.owner_kind').onRef('i.value', '=', 'f.owner_value'))
+      .select(['f.owner_kind', 'f.owner_value', 'f.key', 'f.value', 'f.at', 'f.message_id', 'i.person_id'])
+      .where('f.site', '=', site);
+  if (!scope) {
+    const query = traitQuery().where((eb) => eb.or([eb('f.owner_kind', '=', 'account'), ...(options.personTraits.length ? [eb('f.key', 'in', options.personTraits)] : [])]));
+    for (const row of await query.execute()) traitRows.push(row);
+  } else {
+    for (const part of chunk(rawAccounts!, size)) for (const row of await traitQuery().where('f.owner_kind', '=', 'account').where('f.owner_value', 'in', part).execute()) traitRows.push(row);
+    if (options.personTraits.length) {
+      for (const owner of owners) {
+        const query = traitQuery().where('f.owner_kind', '=', owner!.kind).where('f.owner_value', 'in', owner!.values).where('f.key', 'in', options.personTraits);
+        for (const row of await query.execute()) traitRows.push(row);
+      }
+    }
+  }
 
   const accountOfDomain = (domain: string | null): string | undefined => {
     if (!domain || isFreeMailDomain(domain)) return undefined;
@@ -108,6 +224,7 @@ export async function journeyFacts(db: Db, site: string, options: JourneyFactsOp
   return {
     touchpoints: touchpoints.map((row) => ({
       id: row.id,
+      stream: row.stream,
       kind: row.kind as Touchpoint['kind'],
       at: Number(row.at),
       name: row.name,
@@ -132,6 +249,9 @@ export async function journeyFacts(db: Db, site: string, options: JourneyFactsOp
       const owner = row.owner_kind === 'account' ? ({ owner: 'account', id: accounts.get(row.owner_value) } as const) : ({ owner: 'person', id: row.person_id ?? undefined } as const);
       return owner.id === undefined ? [] : [{ ...owner, id: owner.id, key: row.key, value: JSON.parse(row.value) as JsonValue, at: Number(row.at), messageId: row.message_id }];
     }),
+    domainClaims: Object.fromEntries([...byDomain.keys()].sort().map((domain) => [domain, byDomain.get(domain)!.map((id) => accounts.get(id) ?? id).sort()])),
+    accounts: scopeAccounts ?? [],
+    identities,
   };
 }
 

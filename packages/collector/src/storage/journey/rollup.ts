@@ -88,6 +88,31 @@ export async function followEvents(db: Db, options: FollowOptions): Promise<numb
   return fresh.length;
 }
 
+/**
+ * The streams and accounts events between two seqs name (a stream for each user id too: its
+ * person may have changed), or null when there are more than `limit` such events.
+ */
+export async function changedSince(db: Db, site: string, after: number, upTo: number, limit: number): Promise<{ streams: string[]; accounts: string[] } | null> {
+  const rows = await db
+    .selectFrom('events')
+    .select(['anonymous_id', 'user_id', 'group_id'])
+    .where('seq', '>', after)
+    .where('seq', '<=', upTo)
+    .where('site', '=', site)
+    .limit(limit + 1)
+    .execute();
+  if (rows.length > limit) return null;
+  const streams = new Set<string>();
+  const accounts = new Set<string>();
+  for (const row of rows) {
+    const stream = streamOf(row);
+    if (stream !== null) streams.add(stream);
+    if (row.user_id !== null) streams.add(`user:${row.user_id}`);
+    if (row.group_id !== null) accounts.add(row.group_id);
+  }
+  return { streams: [...streams], accounts: [...accounts] };
+}
+
 /** The rollup now reflects every event up to `seq`. Never back: two passes may run side by side (two collectors on one PostgreSQL). */
 const moveTo = (trx: Db, seq: number) =>
   trx
