@@ -14,7 +14,8 @@ import type { DateRange, StagedOwner } from './owner.ts';
 import { paths } from './paths.ts';
 import { analyticsQuery, type AnalyticsQuery } from './query.ts';
 import { createSnapshots } from './snapshots.ts';
-import { stagedOwners, traitKeysOf, type StagedOwners } from './staged-owners.ts';
+import { keptStaging } from './kept-staging.ts';
+import { traitKeysOf, type StagedOwners } from './staged-owners.ts';
 
 const iso = (range: DateRange) => ({ from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
 
@@ -23,8 +24,9 @@ const attributionOptions = z.object({ model: z.enum(attributionModels).default('
 
 /**
  * The aggregate journey queries (secret key): the funnel with drop-off, the journey map's stage ×
- * channel matrix, the paths to a conversion and multi-touch attribution. Each stages every person
- * and account of the site from the journey facts, then filters and counts (docs/ANALYTICS.md).
+ * channel matrix, the paths to a conversion and multi-touch attribution. Each reads the site's
+ * people and accounts as staged (kept from query to query, following changes), then filters and
+ * counts (docs/ANALYTICS.md).
  */
 export function analyticsRoutes(config: CollectorConfig, storage: Storage, now: () => number): Hono {
   const app = new Hono();
@@ -34,7 +36,7 @@ export function analyticsRoutes(config: CollectorConfig, storage: Storage, now: 
 
   const snapshotOf = createSnapshots({
     version: () => storage.journeyVersion(),
-    stage: async (site) => stagedOwners(await storage.journeyFacts(site, { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts }), model),
+    stage: keptStaging({ storage, model, facts: { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts } }),
     now,
     maxAge: config.analyticsMaxAge,
   });

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { generate } from '@journey/generator';
 import { createCollector } from '../app.ts';
 import { opener, type ContractSubject } from './contract.ts';
-import type { Storage } from './port.ts';
+import type { JourneyStore, Storage } from './port.ts';
+import { eventsAt, shuffled, story, t0 } from './story.ts';
+import { keptStaging } from '../analytics/kept-staging.ts';
+import { stagedOwners, traitKeysOf } from '../analytics/staged-owners.ts';
+import { b2bStageModel } from '../journey/stages.ts';
 import { januaryDay, pageView, testId, trackCall } from '../testing/events.ts';
 
 const writeKey = 'wk_contract_0123456789';
@@ -228,6 +232,57 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       await send([busy[4]]);
       await storage.journeyVersion();
       expect(await sessions(storage)).toEqual(expected);
+    });
+
+    it('keeps people and accounts staged through every change as staging them whole would', { timeout: 60_000 }, async () => {
+      const storage = await open();
+      const { send } = await collector(storage);
+      const model = b2bStageModel;
+      const options = { personTraits: traitKeysOf(model), autoAccounts: true };
+      let wholeReads = 0;
+      const counted: JourneyStore = {
+        journeyVersion: () => storage.journeyVersion(),
+        journeyChanges: (site, since) => storage.journeyChanges(site, since),
+        scopedJourneyFacts: (site, facts, scope) => storage.scopedJourneyFacts(site, facts, scope),
+        journeyFacts: (site, facts) => ((wholeReads += 1), storage.journeyFacts(site, facts)),
+      };
+      const kept = keptStaging({ storage: counted, model, facts: options });
+      const whole = async () => stagedOwners(await storage.journeyFacts('default', options), model);
+      const inStep = async (step: string) => expect(await kept('default'), step).toEqual(await whole());
+      await inStep('January');
+
+      // Merges across devices, a shared kiosk, sign-ups by email, a trait rule and an alias,
+      // arriving shuffled and a few at a time, with the generator's people in between.
+      const days = 86_400_000;
+      const dataset = generate({ seed: 5, people: 10, accounts: 2 });
+      const generated = shuffled([...dataset.batches(500)].flat(), 3);
+      const identity = shuffled(
+        [
+          ...story(),
+          ...eventsAt('default', [
+            // New devices, with no touchpoints of their own, that reach people elsewhere.
+            [t0 + 7 * days, { messageId: 'kept-1', type: 'identify', anonymousId: 'C2', userId: 'u-cleo', traits: { email: 'cleo@gmail.com', lifecycle_stage: 'mql' } }],
+            [t0 + 7 * days + 1, { messageId: 'kept-5', type: 'identify', anonymousId: 'D2', userId: 'u-dan', traits: { email: 'dan@dan.example' } }],
+            [t0 + 12 * days, { messageId: 'kept-6', type: 'identify', anonymousId: 'D3', traits: { email: 'dan@dan.example', lifecycle_stage: 'sql' } }],
+            [t0 + 8 * days, { messageId: 'kept-2', type: 'page', anonymousId: 'Z', userId: 'u-zed', context: { page: { path: '/pricing' } } }],
+            [t0 + 10 * days, { messageId: 'kept-3', type: 'alias', userId: 'u-zed', previousId: 'u-cleo' }],
+            [t0 + 11 * days, { messageId: 'kept-4', type: 'track', userId: 'u-zed', event: 'Order Completed', context: { groupId: 'northwind' } }],
+          ]),
+        ],
+        7,
+      );
+      for (let step = 0; step * 3 < identity.length; step++) {
+        await storage.appendEvents(identity.slice(step * 3, step * 3 + 3));
+        await inStep(`identity events ${step * 3}..`);
+        await send(generated.slice(step * 25, step * 25 + 25));
+        await inStep(`generated events ${step * 25}..`);
+      }
+      await send(generated.slice(Math.ceil(identity.length / 3) * 25));
+      await inStep('the rest');
+      // An account claiming a domain anew moves people by their work email: that one is staged whole.
+      expect(wholeReads).toBeLessThanOrEqual(3);
+      await storage.erasePerson('default', 'u-ann');
+      await inStep('erasure');
     });
 
     it('answers 400 naming bad parameters, and 401 without the secret key', async () => {

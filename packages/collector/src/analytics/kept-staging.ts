@@ -1,0 +1,95 @@
+/**
+ * Each site's people and accounts staged once, then kept: after a change only what it reaches is
+ * read again and staged again. The events since the last version name streams and accounts; the
+ * people of those streams (as held, and as the identity tables say now) and every stream of those
+ * people are read in rounds until nothing new comes up, since a merge moves a person's touchpoints on
+ * devices the new events never named. An admin change, an import or a change reaching more than a
+ * tenth of the site stages the whole site again (docs/ANALYTICS.md).
+ */
+import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from '../storage/journey/facts.ts';
+import type { JourneyStore } from '../storage/port.ts';
+import type { StageModel } from '../journey/stages.ts';
+import { SiteJourneys, type StagedOwners } from './site-journeys.ts';
+
+export interface KeptStagingOptions {
+  storage: JourneyStore;
+  model: StageModel;
+  facts: JourneyFactsOptions;
+}
+
+interface Kept {
+  journeys: SiteJourneys;
+  version: string;
+}
+
+/** Stages a site's people and accounts as its journey facts are now, following changes from the last time. */
+export function keptStaging(options: KeptStagingOptions): (site: string) => Promise<StagedOwners> {
+  const { storage, model } = options;
+  const sites = new Map<string, { kept?: Kept; queue: Promise<unknown> }>();
+
+  const whole = async (site: string): Promise<Kept> => {
+    const version = await storage.journeyVersion();
+    return { journeys: new SiteJourneys(model, await storage.journeyFacts(site, options.facts)), version };
+  };
+
+  const follow = async (site: string, kept: Kept): Promise<Kept> => {
+    const changes = await storage.journeyChanges(site, kept.version);
+    if (changes.full) return whole(site);
+    if (changes.version === kept.version) return kept;
+    const limit = Math.max(1_000, kept.journeys.people / 10);
+    const streams = new Set(changes.streams);
+    const persons = new Set<string>();
+    const reads: ScopedJourneyFacts[] = [];
+    let next: JourneyScope = { streams: changes.streams, persons: [], accounts: changes.accounts };
+    while (next.streams.length > 0 || next.persons.length > 0 || next.accounts.length > 0) {
+      const read = await storage.scopedJourneyFacts(site, options.facts, next);
+      reads.push(read);
+      const reached = [
+        ...read.personsReached,
+        ...read.touchpoints.flatMap((touchpoint) => (touchpoint.personId === undefined ? [] : [touchpoint.personId])),
+        ...kept.journeys.personsOfStreams(next.streams),
+        ...kept.journeys.personsOfImported(read.imported.map(({ touchpoint }) => touchpoint.id)),
+      ].filter((person) => !persons.has(person));
+      const further = [...read.streamsOfPersons, ...kept.journeys.streamsOfPersons(next.persons)].filter((stream) => !streams.has(stream));
+      next = { streams: [...new Set(further)], persons: [...new Set(reached)], accounts: [] };
+      for (const stream of next.streams) streams.add(stream);
+      for (const person of next.persons) persons.add(person);
+      if (persons.size > limit || streams.size > limit * 4) return whole(site);
+    }
+    const scope = { streams: [...streams], persons: [...persons], accounts: [] };
+    if (!kept.journeys.apply(merged(reads), scope)) return whole(site);
+    return { journeys: kept.journeys, version: changes.version };
+  };
+
+  return (site) => {
+    if (!sites.has(site)) sites.set(site, { queue: Promise.resolve() });
+    const entry = sites.get(site)!;
+    // One staging of a site at a time: each follows from where the last one left it.
+    const staged = entry.queue.then(async () => {
+      try {
+        entry.kept = entry.kept ? await follow(site, entry.kept) : await whole(site);
+      } catch (error) {
+        // Half applied or not at all: stage whole next time rather than trust what is held.
+        delete entry.kept;
+        throw error;
+      }
+      return entry.kept.journeys.owners();
+    });
+    entry.queue = staged.catch(() => {});
+    return staged;
+  };
+}
+
+/** The reads of one change as one: each stream, person and account was read once. */
+function merged(reads: ScopedJourneyFacts[]): JourneyFacts & { accounts: string[] } {
+  const claims = new Set(reads.map((read) => JSON.stringify(read.domainClaims)));
+  return {
+    touchpoints: reads.flatMap((read) => read.touchpoints),
+    imported: reads.flatMap((read) => read.imported),
+    accountOfPerson: Object.assign({}, ...reads.map((read) => read.accountOfPerson)),
+    traits: reads.flatMap((read) => read.traits),
+    // Claims that changed between two reads differ from the held ones: stage whole.
+    domainClaims: claims.size === 1 ? reads[0]!.domainClaims : { '': [] },
+    accounts: [...new Set(reads.flatMap((read) => read.accounts))],
+  };
+}

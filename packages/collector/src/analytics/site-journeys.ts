@@ -1,0 +1,249 @@
+/**
+ * A site's journey facts held in memory with every person and account staged, and kept so: a
+ * change replaces the facts of some streams, people and accounts (read again by the storage), and
+ * only the people and accounts whose touchpoints, account or traits that touches are staged again.
+ * Staging them all is seconds on a million events; a change is milliseconds. Pure.
+ */
+import type { JsonValue } from '@journey/protocol';
+import type { JourneyFacts, JourneyScope } from '../storage/journey/facts.ts';
+import { offlineTouchpoint } from '../journey/offline.ts';
+import { stagedJourney } from '../journey/staged.ts';
+import type { StageModel, StagedTraits } from '../journey/stages.ts';
+import type { Touchpoint } from '../journey/touchpoint.ts';
+import { inJourneyOrder } from '../journey/touchpoints.ts';
+import type { StagedOwner } from './owner.ts';
+
+export interface StagedOwners {
+  /** By id. */
+  people: StagedOwner[];
+  /** By id. */
+  accounts: StagedOwner[];
+  /** Each account's traits, latest value per key (the funnel's filters read them). */
+  accountTraits: Map<string, Record<string, JsonValue>>;
+  /** Each person's account, where they have one. */
+  accountOfPerson: Record<string, string>;
+}
+
+type TraitFact = JourneyFacts['traits'][number];
+
+const add = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
+  const set = index.get(key);
+  if (set) set.add(value);
+  else index.set(key, new Set([value]));
+};
+const remove = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) index.delete(key);
+};
+const byId = (a: StagedOwner, b: StagedOwner) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export class SiteJourneys {
+  readonly #model: StageModel;
+  /** Every touchpoint, derived and imported, with the person and account it names. */
+  readonly #touchpoints = new Map<string, Touchpoint>();
+  /** The stream each derived touchpoint came from. */
+  readonly #streamOf = new Map<string, string>();
+  readonly #byStream = new Map<string, Set<string>>();
+  readonly #byPerson = new Map<string, Set<string>>();
+  /** Touchpoints naming an account: that account's only. */
+  readonly #byNamedAccount = new Map<string, Set<string>>();
+  readonly #imported = new Set<string>();
+  readonly #accountOfPerson = new Map<string, string>();
+  readonly #members = new Map<string, Set<string>>();
+  readonly #traitFacts = new Map<string, TraitFact[]>();
+  readonly #traits = new Map<string, StagedTraits>();
+  #domainClaims = '';
+  readonly #people = new Map<string, StagedOwner>();
+  readonly #accounts = new Map<string, StagedOwner>();
+  #owners?: StagedOwners;
+
+  constructor(model: StageModel, facts: JourneyFacts) {
+    this.#model = model;
+    this.#domainClaims = JSON.stringify(facts.domainClaims);
+    const persons = new Set([...facts.touchpoints.flatMap((t) => (t.personId === undefined ? [] : [t.personId])), ...Object.keys(facts.accountOfPerson)]);
+    for (const t of facts.imported) if (t.personId !== undefined) persons.add(t.personId);
+    for (const t of facts.traits) if (t.owner === 'person') persons.add(t.id);
+    this.#replace(facts, { streams: [...new Set(facts.touchpoints.map((t) => t.stream))], persons: [...persons], accounts: [] }, new Set(), new Set(), new Set());
+    for (const person of this.#byPerson.keys()) this.#stagePerson(person);
+    for (const account of this.#accountsWithTouchpoints()) this.#stageAccount(account);
+  }
+
+  /** How many people have touchpoints. */
+  get people(): number {
+    return this.#people.size;
+  }
+
+  /** The people who own this stream's touchpoints as held now. */
+  personsOfStreams(streams: Iterable<string>): string[] {
+    const persons = new Set<string>();
+    for (const stream of streams) {
+      for (const id of this.#byStream.get(stream) ?? []) {
+        const person = this.#touchpoints.get(id)!.personId;
+        if (person !== undefined) persons.add(person);
+      }
+    }
+    return [...persons];
+  }
+
+  /** The streams holding these people's touchpoints as held now. */
+  streamsOfPersons(persons: Iterable<string>): string[] {
+    const streams = new Set<string>();
+    for (const person of persons) for (const id of this.#byPerson.get(person) ?? []) if (this.#streamOf.has(id)) streams.add(this.#streamOf.get(id)!);
+    return [...streams];
+  }
+
+  /** Who these imported touchpoints belong to as held now. */
+  personsOfImported(ids: Iterable<string>): string[] {
+    return [...ids].flatMap((id) => {
+      const person = this.#touchpoints.get(id)?.personId;
+      return person === undefined ? [] : [person];
+    });
+  }
+
+  /**
+   * Takes the facts of a scope read again and stages again whoever they touch. The scope must be
+   * closed: every person of its streams' touchpoints (before and now) in it, and every stream of
+   * its people's touchpoints (before and now). False when the change reaches further than facts of
+   * a scope can say (a domain claimed anew moves people by their work email): stage whole again.
+   */
+  apply(facts: JourneyFacts & { accounts: string[] }, scope: JourneyScope): boolean {
+    if (JSON.stringify(facts.domainClaims) !== this.#domainClaims) return false;
+    const persons = new Set(scope.persons);
+    const accounts = new Set(facts.accounts);
+    this.#replace(facts, scope, persons, accounts, new Set([...scope.persons.map((id) => `person:${id}`), ...facts.accounts.map((id) => `account:${id}`)]));
+    for (const person of persons) this.#stagePerson(person);
+    for (const account of accounts) this.#stageAccount(account);
+    this.#owners = undefined;
+    return true;
+  }
+
+  /** Every person and account with touchpoints, staged. */
+  owners(): StagedOwners {
+    this.#owners ??= {
+      people: [...this.#people.values()].sort(byId),
+      accounts: [...this.#accounts.values()].sort(byId),
+      accountTraits: new Map(
+        [...this.#traits].flatMap(([owner, values]) =>
+          owner.startsWith('account:') ? [[owner.slice('account:'.length), Object.fromEntries(Object.entries(values).map(([key, { value }]) => [key, value]))] as const] : [],
+        ),
+      ),
+      accountOfPerson: Object.fromEntries(this.#accountOfPerson),
+    };
+    return this.#owners;
+  }
+
+  /** Replaces the scope's facts; adds the people and accounts whose staging they change. */
+  #replace(facts: JourneyFacts, scope: JourneyScope, persons: Set<string>, accounts: Set<string>, traitOwners: Set<string>): void {
+    const touched = (touchpoint: Touchpoint) => {
+      if (touchpoint.personId !== undefined) persons.add(touchpoint.personId);
+      if (touchpoint.accountId !== undefined) accounts.add(touchpoint.accountId);
+    };
+    const forget = (id: string) => {
+      const touchpoint = this.#touchpoints.get(id);
+      if (!touchpoint) return;
+      touched(touchpoint);
+      if (touchpoint.personId !== undefined) remove(this.#byPerson, touchpoint.personId, id);
+      if (touchpoint.accountId !== undefined) remove(this.#byNamedAccount, touchpoint.accountId, id);
+      this.#touchpoints.delete(id);
+      this.#imported.delete(id);
+      this.#streamOf.delete(id);
+    };
+    const keep = (touchpoint: Touchpoint) => {
+      forget(touchpoint.id);
+      touched(touchpoint);
+      this.#touchpoints.set(touchpoint.id, touchpoint);
+      if (touchpoint.personId !== undefined) add(this.#byPerson, touchpoint.personId, touchpoint.id);
+      if (touchpoint.accountId !== undefined) add(this.#byNamedAccount, touchpoint.accountId, touchpoint.id);
+    };
+
+    for (const stream of scope.streams) {
+      for (const id of this.#byStream.get(stream) ?? []) forget(id);
+      this.#byStream.delete(stream);
+    }
+    for (const { stream, ...touchpoint } of facts.touchpoints) {
+      keep(touchpoint);
+      this.#streamOf.set(touchpoint.id, stream);
+      add(this.#byStream, stream, touchpoint.id);
+    }
+
+    // The scope's people's imported touchpoints are all in the facts (an import itself is staged whole).
+    for (const person of scope.persons) for (const id of [...(this.#byPerson.get(person) ?? [])]) if (this.#imported.has(id)) forget(id);
+    for (const { touchpoint, personId, accountId } of facts.imported) {
+      keep(offlineTouchpoint(touchpoint, { ...(personId && { personId }), ...(accountId && { accountId }) }));
+      this.#imported.add(touchpoint.id);
+    }
+
+    for (const person of scope.persons) {
+      const before = this.#accountOfPerson.get(person);
+      const now = facts.accountOfPerson[person];
+      if (before !== undefined) {
+        accounts.add(before);
+        remove(this.#members, before, person);
+        this.#accountOfPerson.delete(person);
+      }
+      if (now !== undefined) {
+        accounts.add(now);
+        add(this.#members, now, person);
+        this.#accountOfPerson.set(person, now);
+      }
+    }
+    // A person staged again brings their account along: its touchpoints are theirs too.
+    for (const person of persons) {
+      const account = this.#accountOfPerson.get(person);
+      if (account !== undefined) accounts.add(account);
+    }
+
+    // Traits: each read owner's facts replace what was held.
+    for (const owner of traitOwners) this.#traitFacts.delete(owner);
+    for (const fact of facts.traits) {
+      const owner = `${fact.owner}:${fact.id}`;
+      traitOwners.add(owner);
+      if (!this.#traitFacts.has(owner)) this.#traitFacts.set(owner, []);
+      this.#traitFacts.get(owner)!.push(fact);
+    }
+    for (const owner of traitOwners) {
+      const latest = latestTraits(this.#traitFacts.get(owner) ?? []);
+      if (latest) this.#traits.set(owner, latest);
+      else this.#traits.delete(owner);
+    }
+  }
+
+  #stagePerson(person: string): void {
+    const touchpoints = [...(this.#byPerson.get(person) ?? [])].map((id) => this.#touchpoints.get(id)!);
+    if (touchpoints.length === 0) this.#people.delete(person);
+    else this.#people.set(person, { kind: 'person', id: person, ...stagedJourney(touchpoints.sort(inJourneyOrder), this.#traits.get(`person:${person}`) ?? {}, this.#model) });
+  }
+
+  /** An account's touchpoints: those naming it, and its people's that name no account. */
+  #stageAccount(account: string): void {
+    const touchpoints = [...(this.#byNamedAccount.get(account) ?? [])].map((id) => this.#touchpoints.get(id)!);
+    for (const person of this.#members.get(account) ?? []) {
+      for (const id of this.#byPerson.get(person) ?? []) {
+        const touchpoint = this.#touchpoints.get(id)!;
+        if (touchpoint.accountId === undefined) touchpoints.push({ ...touchpoint, accountId: account });
+      }
+    }
+    if (touchpoints.length === 0) this.#accounts.delete(account);
+    else this.#accounts.set(account, { kind: 'account', id: account, ...stagedJourney(touchpoints.sort(inJourneyOrder), this.#traits.get(`account:${account}`) ?? {}, this.#model) });
+  }
+
+  #accountsWithTouchpoints(): Set<string> {
+    const accounts = new Set(this.#byNamedAccount.keys());
+    for (const [account, members] of this.#members) if ([...members].some((person) => this.#byPerson.has(person))) accounts.add(account);
+    return accounts;
+  }
+}
+
+/** Latest value per key, by when it was set, then by messageId, whatever order the facts come in: as the person record reads them. */
+function latestTraits(facts: readonly TraitFact[]): StagedTraits | undefined {
+  if (facts.length === 0) return undefined;
+  const latest = new Map<string, TraitFact>();
+  for (const fact of facts) {
+    const known = latest.get(fact.key);
+    if (known && (known.at > fact.at || (known.at === fact.at && known.messageId > fact.messageId))) continue;
+    latest.set(fact.key, fact);
+  }
+  return Object.fromEntries([...latest].map(([key, fact]) => [key, { value: fact.value, updatedAt: new Date(fact.at).toISOString() }]));
+}
