@@ -110,8 +110,8 @@ export interface JourneyStore {
   journeyFacts(site: string, options: JourneyFactsOptions): Promise<JourneyFacts>;
   /**
    * Brings the rollup up to date and names the state of the journey facts: equal versions, equal
-   * facts (events followed, and this storage's admin changes and imports), so a reader may keep
-   * what it computed from them.
+   * facts (events followed, and admin changes and imports through any collector on the
+   * database), so a reader may keep what it computed from them.
    */
   journeyVersion(): Promise<string>;
   /**

@@ -17,7 +17,7 @@ import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity
 import { importedTouchpoints, importTouchpoints } from './imports.ts';
 import { queryLimits, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
-import { changedSince, deriveStreams, followEvents, rollupPosition } from './journey/rollup.ts';
+import { changedSince, countAdminChange, deriveStreams, factsVersion, followEvents } from './journey/rollup.ts';
 import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -146,12 +146,16 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     return results;
   });
 
-  // Changes that reach the journey facts without new events: admin merges, splits, erasure, imports.
-  let generation = 0;
+  // Changes that reach the journey facts without new events (admin merges, splits, erasure,
+  // imports) are counted with them: kept staging then stages whole.
   const writeGraph = <T>(change: (trx: Kysely<Database>) => Promise<T>) =>
     guard(async () => {
-      generation += 1;
-      const [result] = await commit([change as (trx: Kysely<Database>) => Promise<unknown>]);
+      const counted = async (trx: Kysely<Database>) => {
+        const result = await change(trx);
+        await countAdminChange(trx);
+        return result;
+      };
+      const [result] = await commit([counted]);
       await afterCommit?.();
       return result as T;
     });
@@ -295,7 +299,8 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     journeyVersion: () =>
       guard(async () => {
         await followAll();
-        return `${await rollupPosition(db)}:${generation}`;
+        const { position, changes } = await factsVersion(db);
+        return `${position}:${changes}`;
       }),
 
     journeyFacts: (site, factsOptions) =>
@@ -307,10 +312,10 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     journeyChanges: (site, since) =>
       guard(async () => {
         await followAll();
-        const position = await rollupPosition(db);
-        const version = `${position}:${generation}`;
-        const [from, fromGeneration] = since.split(':').map(Number);
-        if (fromGeneration !== generation || !(from! <= position)) return { version, full: true };
+        const { position, changes } = await factsVersion(db);
+        const version = `${position}:${changes}`;
+        const [from, fromChanges] = since.split(':').map(Number);
+        if (fromChanges !== changes || !(from! <= position)) return { version, full: true };
         const changed = await changedSince(db, site, Math.max(0, from! - rollupOptions.lookback), position, maxFollowedChanges);
         return changed ? { version, full: false, ...changed } : { version, full: true };
       }),

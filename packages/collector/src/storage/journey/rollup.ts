@@ -6,7 +6,7 @@
  * session boundary before the new events (a gap of over 30 minutes) onward, so a device's long
  * history is not read again for every new visit.
  */
-import type { CompiledQuery, Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { inOrder, type RunWrites } from '../identity/apply.ts';
 import { chunk } from '../identity/scope.ts';
@@ -26,6 +26,27 @@ const rollup = 'touchpoints';
 /** A device's events are one stream; events a server sent with only a user id are that user's. */
 export const streamOf = (row: { anonymous_id: string | null; user_id: string | null }): string | null =>
   row.anonymous_id ?? (row.user_id === null ? null : `user:${row.user_id}`);
+
+/**
+ * Changes that reach the journey facts without events (admin merges, splits, erasure, imports),
+ * counted in the database beside the rollup's position: every collector on it sees them.
+ */
+const adminChanges = 'admin-changes';
+
+/** The state of the journey facts: the rollup's position and the count of admin changes. */
+export async function factsVersion(db: Db): Promise<{ position: number; changes: number }> {
+  const rows = await db.selectFrom('journey_rollup').select(['name', 'seq']).where('name', 'in', [rollup, adminChanges]).execute();
+  const seq = (name: string) => Number(rows.find((row) => row.name === name)?.seq ?? 0);
+  return { position: seq(rollup), changes: seq(adminChanges) };
+}
+
+/** Counts an admin change, in its transaction. */
+export const countAdminChange = (trx: Db) =>
+  trx
+    .insertInto('journey_rollup')
+    .values({ name: adminChanges, seq: 1 })
+    .onConflict((conflict) => conflict.column('name').doUpdateSet({ seq: sql`${sql.ref('journey_rollup.seq')} + 1` }))
+    .execute();
 
 /** Where the rollup stands: the last seq it reflects. */
 export async function rollupPosition(db: Db): Promise<number> {

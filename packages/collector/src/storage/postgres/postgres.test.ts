@@ -6,6 +6,10 @@ import { importContract } from '../import-contract.ts';
 import { analyticsContract } from '../analytics-contract.ts';
 import type { Storage } from '../port.ts';
 import { openPostgresStorage } from './index.ts';
+import { story } from '../story.ts';
+import { keptStaging } from '../../analytics/kept-staging.ts';
+import { stagedOwners } from '../../analytics/staged-owners.ts';
+import { defaultStageModel } from '../../journey/stages.ts';
 
 const url = process.env.JOURNEY_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -78,5 +82,26 @@ describe.runIf(available)('PostgreSQL partitions', () => {
     await storage.close();
     const month = new Date(now).toISOString().slice(0, 7).replace('-', '_');
     expect(rows.map((row) => row.partition.replace(/^.*\./, ''))).toEqual(['events_default', `events_${month}`]);
+  });
+});
+
+describe.runIf(available)('PostgreSQL, two collectors', () => {
+  it("follows the other collector's events and admin changes in what it keeps staged", async () => {
+    const schema = `journey_test_${process.pid}_shared_${Math.random().toString(36).slice(2, 8)}`;
+    const [one, two] = [await open(schema), await open(schema)];
+    const options = { personTraits: [], autoAccounts: true };
+    const kept = keptStaging({ storage: two, model: defaultStageModel, facts: options });
+    const whole = async () => stagedOwners(await two.journeyFacts('default', options), defaultStageModel);
+    await one.appendEvents(story().slice(0, 12));
+    expect(await kept('default')).toEqual(await whole());
+    await one.appendEvents(story().slice(12));
+    await one.journeyVersion(); // the first collector's rollup follows them
+    expect(await kept('default')).toEqual(await whole());
+    const before = await two.journeyVersion();
+    await one.erasePerson('default', 'u-ann');
+    expect(await two.journeyChanges('default', before)).toMatchObject({ full: true });
+    const after = await kept('default');
+    expect(after).toEqual(await whole());
+    await Promise.all([one.close(), two.close()]);
   });
 });
