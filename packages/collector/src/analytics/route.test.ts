@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { secretKey, testCollector } from '../testing/collector.ts';
+import { createCollector } from '../app.ts';
+import { secretKey, testCollector, writeKey } from '../testing/collector.ts';
 
 const visit = (device: string, at: string) => ({ type: 'page', messageId: `${device}-${at}`, anonymousId: device, timestamp: at, context: { page: { url: 'https://northwind.io/', path: '/' } } });
 
@@ -24,5 +25,21 @@ describe('aggregate queries on a live site', () => {
     clock += 120_000;
     // Past the age: the answer waits for the newest data.
     expect(await funnel()).toMatchObject({ asOf: '2026-02-01T00:02:10.000Z', people: { cohort: 3 } });
+  });
+
+  it('stage as the collector starts when analyticsWarmUp is on, so the first query finds them staged', async () => {
+    const { storage, post } = await testCollector();
+    await post('/v1/batch', { batch: [visit('ann', '2026-01-05T09:00:00Z')] });
+    const reads = vi.spyOn(storage, 'journeyFacts');
+    const start = (analyticsWarmUp: boolean) =>
+      createCollector({ storage, config: { writeKeys: [{ key: writeKey, site: 'default', allowedOrigins: '*' }], secretKey, analyticsWarmUp }, log: () => {} });
+    start(false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reads).not.toHaveBeenCalled();
+    const app = start(true);
+    await vi.waitFor(() => expect(reads).toHaveBeenCalledTimes(1));
+    const answer = await (await app.request('/v1/funnel?from=2026-01-01&to=2026-01-31', { headers: { Authorization: `Bearer ${secretKey}` } })).json();
+    expect(answer).toMatchObject({ people: { cohort: 1 } });
+    expect(reads).toHaveBeenCalledTimes(1);
   });
 });

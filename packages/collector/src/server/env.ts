@@ -18,6 +18,7 @@ export interface ServerEnv {
   JOURNEY_STAGE_MODEL?: string;
   JOURNEY_IMPORT_WINDOW?: string;
   JOURNEY_ANALYTICS_MAX_AGE?: string;
+  JOURNEY_ANALYTICS_WARM_UP?: string;
 }
 
 export interface ServerSettings {
@@ -64,6 +65,7 @@ export function settingsFromEnv(env: ServerEnv): ServerSettings {
       importWindow: integer('JOURNEY_IMPORT_WINDOW', env.JOURNEY_IMPORT_WINDOW, 60) * 60_000,
       // Seconds an aggregate query may answer from older data while newer data is staged.
       analyticsMaxAge: integer('JOURNEY_ANALYTICS_MAX_AGE', env.JOURNEY_ANALYTICS_MAX_AGE, 60) * 1000,
+      analyticsWarmUp: flag('JOURNEY_ANALYTICS_WARM_UP', env.JOURNEY_ANALYTICS_WARM_UP),
     },
   };
 }
