@@ -10,6 +10,7 @@ import { identityRoutes } from './persons/route.ts';
 import { journeyRoutes } from './journey/route.ts';
 import { importRoutes } from './import/route.ts';
 import { analyticsRoutes } from './analytics/route.ts';
+import { analyticsReports } from './analytics/reports.ts';
 import { scriptRoutes, type ScriptSource } from './script/route.ts';
 
 export interface CollectorOptions {
@@ -53,7 +54,8 @@ export function createCollector(options: CollectorOptions): Hono {
   app.route('/v1', identityRoutes(config, storage));
   app.route('/v1', journeyRoutes(config, storage));
   app.route('/v1', importRoutes(config, storage, now));
-  app.route('/v1', analyticsRoutes(config, storage, now));
+  const reports = analyticsReports(config, storage, now);
+  app.route('/v1', analyticsRoutes(config, reports));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));
 
   app.get('/health', async (c) => {

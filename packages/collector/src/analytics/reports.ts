@@ -1,0 +1,96 @@
+/**
+ * The aggregate journey reports, one function each, from the query string to the answer's body:
+ * the JSON API (route.ts) and the dashboard both answer with these, so their numbers are one.
+ * People and accounts come staged and kept (kept-staging.ts); each report filters and counts.
+ */
+import * as z from 'zod';
+import type { CollectorConfig } from '../config.ts';
+import type { Storage } from '../storage/port.ts';
+import { parse } from '../http/params.ts';
+import { attributionModels } from '../journey/attribution.ts';
+import { attributionReport, defaultMilestones } from './attribution-report.ts';
+import { conversionName } from './conversion.ts';
+import { filterOwners } from './filters.ts';
+import { frictionPoints, funnel } from './funnel.ts';
+import { journeyMap } from './journey-map.ts';
+import { keptStaging } from './kept-staging.ts';
+import type { DateRange, StagedOwner } from './owner.ts';
+import { paths } from './paths.ts';
+import { analyticsQuery, type AnalyticsQuery } from './query.ts';
+import { createSnapshots } from './snapshots.ts';
+import { traitKeysOf, type StagedOwners } from './staged-owners.ts';
+
+const iso = (range: DateRange) => ({ from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
+
+const pathOptions = z.object({ steps: z.coerce.number().int().min(1).max(20).default(5), top: z.coerce.number().int().min(1).max(100).default(10) });
+const attributionOptions = z.object({ model: z.enum(attributionModels).default('position') });
+
+/** A query string as Hono gives it (`c.req.queries()`): every value of every key. */
+export type QueryString = Record<string, string[]>;
+
+/** The staged people and accounts an answer reads, the query, and when they were staged. */
+interface Read {
+  query: AnalyticsQuery;
+  owners: StagedOwners;
+  asOf: string;
+}
+
+export type AnalyticsReports = ReturnType<typeof analyticsReports>;
+
+export function analyticsReports(config: CollectorConfig, storage: Storage, now: () => number) {
+  const model = config.stageModel;
+  const snapshotOf = createSnapshots({
+    version: () => storage.journeyVersion(),
+    stage: keptStaging({ storage, model, facts: { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts } }),
+    now,
+    maxAge: config.analyticsMaxAge,
+  });
+  if (config.analyticsWarmUp) {
+    // Staged before the first query asks; a failure here is the first query's to report.
+    for (const site of new Set(config.writeKeys.map((key) => key.site))) snapshotOf(site).catch(() => {});
+  }
+
+  const read = async (site: string, queryString: QueryString): Promise<Read> => {
+    const query = analyticsQuery(queryString, model, now());
+    const snapshot = await snapshotOf(site);
+    return { query, owners: snapshot.owners, asOf: new Date(snapshot.at).toISOString() };
+  };
+  const select = (owners: StagedOwners, list: StagedOwner[], query: AnalyticsQuery) =>
+    filterOwners(list, query.filters, query.range, { traitsOf: (id) => owners.accountTraits.get(id), accountOfPerson: (id) => owners.accountOfPerson[id] });
+  const chosen = ({ owners, query }: Read) => select(owners, query.by === 'person' ? owners.people : owners.accounts, query);
+  const header = ({ query, asOf }: Read) => ({ range: iso(query.range), filters: query.filters, model: model.stages.map((stage) => stage.id), asOf });
+  const flat = (queryString: QueryString) => Object.fromEntries(Object.entries(queryString).map(([key, values]) => [key, values.at(-1)]));
+
+  return {
+    model,
+
+    /** People and accounts per stage, conversion and drop-off, and the friction points. */
+    async funnel(site: string, queryString: QueryString) {
+      const at = await read(site, queryString);
+      const people = funnel(select(at.owners, at.owners.people, at.query), model, at.query.range);
+      const accounts = funnel(select(at.owners, at.owners.accounts, at.query), model, at.query.range);
+      return { ...header(at), people: { ...people, frictionPoints: frictionPoints(people) }, accounts: { ...accounts, frictionPoints: frictionPoints(accounts) } };
+    },
+
+    /** The stage × channel matrix and the top touchpoints per stage. */
+    async journeyMap(site: string, queryString: QueryString) {
+      const at = await read(site, queryString);
+      return { ...header(at), by: at.query.by, ...journeyMap(chosen(at), model, at.query.range), range: iso(at.query.range) };
+    },
+
+    /** The most common channel and page paths to a conversion. */
+    async paths(site: string, queryString: QueryString) {
+      const options = parse(pathOptions, flat(queryString), 'query');
+      const at = await read(site, queryString);
+      return { ...header(at), by: at.query.by, conversion: conversionName(at.query.conversion), ...paths(chosen(at), at.query.conversion, at.query.range, options) };
+    },
+
+    /** Credit per channel, campaign and touchpoint by one attribution model. */
+    async attribution(site: string, queryString: QueryString) {
+      const { model: attribution } = parse(attributionOptions, flat(queryString), 'query');
+      const at = await read(site, queryString);
+      const report = attributionReport(chosen(at), attribution, at.query.conversion, at.query.range, defaultMilestones(model));
+      return { ...header(at), by: at.query.by, ...report, model: attribution, conversion: conversionName(at.query.conversion) };
+    },
+  };
+}
