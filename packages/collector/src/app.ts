@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { collectorConfig, type CollectorSettings } from './config.ts';
 import type { Storage } from './storage/port.ts';
@@ -11,6 +12,7 @@ import { journeyRoutes } from './journey/route.ts';
 import { importRoutes } from './import/route.ts';
 import { analyticsRoutes } from './analytics/route.ts';
 import { analyticsReports } from './analytics/reports.ts';
+import { dashboardRoutes } from './dashboard/route.ts';
 import { scriptRoutes, type ScriptSource } from './script/route.ts';
 
 export interface CollectorOptions {
@@ -56,6 +58,7 @@ export function createCollector(options: CollectorOptions): Hono {
   app.route('/v1', importRoutes(config, storage, now));
   const reports = analyticsReports(config, storage, now);
   app.route('/v1', analyticsRoutes(config, reports));
+  app.route('/dashboard', dashboardRoutes(config, reports, now));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));
 
   app.get('/health', async (c) => {
@@ -66,6 +69,8 @@ export function createCollector(options: CollectorOptions): Hono {
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
+    // Hono's own middleware (the dashboard's CSRF check) says what went wrong with its status.
+    if (error instanceof HTTPException) return error.getResponse();
     if (error instanceof IdentityConflictError) return errorResponse(c, new ApiError(409, 'identity_conflict', error.message));
     if (error instanceof StorageUnavailableError) {
       log('storage unavailable', error.cause ?? error);

@@ -85,6 +85,14 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
       return { ...header(at), by: at.query.by, conversion: conversionName(at.query.conversion), ...paths(chosen(at), at.query.conversion, at.query.range, options) };
     },
 
+    /** The account traits the filters can name, the most common first. */
+    async accountTraitKeys(site: string): Promise<string[]> {
+      const { owners } = await snapshotOf(site);
+      const seen = new Map<string, number>();
+      for (const traits of owners.accountTraits.values()) for (const key of Object.keys(traits)) seen.set(key, (seen.get(key) ?? 0) + 1);
+      return [...seen].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([key]) => key);
+    },
+
     /** Credit per channel, campaign and touchpoint by one attribution model. */
     async attribution(site: string, queryString: QueryString) {
       const { model: attribution } = parse(attributionOptions, flat(queryString), 'query');

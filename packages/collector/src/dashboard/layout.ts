@@ -1,0 +1,46 @@
+/**
+ * The dashboard's page shell and formatting. Pages are HTML strings built with Hono's `html`
+ * tag, which escapes every interpolated value: titles, URLs and traits that came from events are
+ * text, whatever they hold.
+ */
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+
+export type Html = HtmlEscapedString;
+
+/** Hono's `html` tag for markup with no promise in it, which is always a string. */
+export const markup = (strings: TemplateStringsArray, ...values: unknown[]): Html => html(strings, ...values) as Html;
+
+const sections = [
+  { path: '/dashboard', label: 'Journey map' },
+] as const;
+
+export function page(options: { title: string; current?: string; body: Html | Html[]; signedIn?: boolean }): Html {
+  return markup`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title} · Journey</title>
+<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
+<link rel="icon" href="data:,">
+</head>
+<body>
+<header class="top">
+<a class="brand" href="/dashboard">Journey</a>
+${options.signedIn === false
+  ? ''
+  : markup`<nav aria-label="Dashboard"><ul>${sections.map((section) => markup`<li><a href="${section.path}"${section.path === options.current ? markup` aria-current="page"` : ''}>${section.label}</a></li>`)}</ul></nav>
+<form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form>`}
+</header>
+<main>
+${options.body}
+</main>
+</body>
+</html>`;
+}
+
+const integer = new Intl.NumberFormat('en');
+export const count = (value: number): string => integer.format(value);
+export const percent = (ratio: number | null): string => (ratio === null ? '—' : `${(ratio * 100).toFixed(ratio > 0 && ratio < 0.1 ? 1 : 0)} %`);
+export const days = (value: number | null): string => (value === null ? '—' : `${value.toFixed(value < 10 ? 1 : 0)} d`);

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { secretKey, testCollector, writeKey } from '../testing/collector.ts';
+
+const origin = 'http://localhost';
+const visit = (device: string, at: string, path: string, extra: Record<string, unknown> = {}) => ({
+  type: 'page',
+  messageId: `${device}-${at}`,
+  anonymousId: device,
+  timestamp: at,
+  context: { page: { url: `https://northwind.io${path}`, path, title: 'Northwind' }, ...extra },
+});
+
+async function signedInCollector(options: { now?: () => number } = {}) {
+  const collector = await testCollector({ ...(options.now && { now: options.now }) });
+  const login = await collector.app.request('/dashboard/login', {
+    method: 'POST',
+    body: new URLSearchParams({ key: secretKey }),
+    headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  expect(login.status).toBe(303);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const get = (path: string) => collector.app.request(path, { headers: { Cookie: cookie } });
+  return { ...collector, cookie, login, get };
+}
+
+describe('dashboard sign-in', () => {
+  it('sends visitors without a session to the sign-in form, under a policy that runs no script', async () => {
+    const { app } = await testCollector();
+    const overview = await app.request('/dashboard');
+    expect(overview.status).toBe(303);
+    expect(overview.headers.get('location')).toBe('/dashboard/login');
+    const form = await app.request('/dashboard/login');
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('name="key"');
+    expect(form.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    expect(form.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('signs in with the secret key only, into an httpOnly, SameSite=Strict cookie, Secure over https', async () => {
+    const { app } = await testCollector();
+    const post = (key: string, base = origin) =>
+      app.request(`${base}/dashboard/login`, { method: 'POST', body: new URLSearchParams({ key }), headers: { Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' } });
+    for (const wrong of ['', 'sk_test_0123456789abcdeX', writeKey]) {
+      const refused = await post(wrong);
+      expect(refused.status, wrong).toBe(401);
+      expect(refused.headers.get('set-cookie'), wrong).toBeNull();
+      expect(await refused.text()).toContain('That is not the secret key.');
+    }
+    const plain = await post(secretKey);
+    expect(plain.status).toBe(303);
+    expect(plain.headers.get('location')).toBe('/dashboard');
+    const cookie = plain.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^journey_session=[^;]+; Max-Age=43200; Path=\/dashboard; HttpOnly; SameSite=Strict/);
+    expect(cookie).not.toContain('Secure');
+    expect(cookie).not.toContain(secretKey);
+    expect((await post(secretKey, 'https://journey.example')).headers.get('set-cookie')).toContain('; Secure');
+  });
+
+  it('refuses forms posted from another site', async () => {
+    const { app } = await testCollector();
+    const form = { method: 'POST', body: new URLSearchParams({ key: secretKey }) };
+    const foreign = await app.request('/dashboard/login', { ...form, headers: { Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('set-cookie')).toBeNull();
+    const none = await app.request('/dashboard/login', { ...form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    expect(none.status).toBe(403);
+  });
+
+  it('ends the session at sign-out and after twelve hours, and refuses a forged cookie', async () => {
+    let clock = Date.parse('2026-03-01T09:00:00Z');
+    const { app, cookie, get } = await signedInCollector({ now: () => clock });
+    expect((await get('/dashboard')).status).toBe(200);
+    const forged = await app.request('/dashboard', { headers: { Cookie: cookie.replace(/=(\d)/, '=9') } });
+    expect(forged.status).toBe(303);
+    clock += 12 * 60 * 60 * 1000 + 1;
+    expect((await get('/dashboard')).status).toBe(303);
+    clock -= 60_000;
+    const out = await app.request('/dashboard/logout', { method: 'POST', headers: { Cookie: cookie, Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' } });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/^journey_session=; Max-Age=0; Path=\/dashboard/);
+  });
+});
+
+describe('dashboard overview', () => {
+  it("draws the journey map and the funnel with the API's numbers", async () => {
+    const { post, get, app } = await signedInCollector();
+    await post('/v1/batch', {
+      batch: [
+        visit('ann', '2026-01-05T09:00:00Z', '/', { campaign: { source: 'google', medium: 'cpc', name: 'brand' } }),
+        visit('ann', '2026-01-06T09:00:00Z', '/pricing'),
+        visit('ben', '2026-01-07T09:00:00Z', '/docs/start'),
+        visit('cleo', '2026-01-08T09:00:00Z', '/'),
+      ],
+    });
+    const range = 'from=2026-01-01&to=2026-01-31';
+    const page = await (await get(`/dashboard?${range}`)).text();
+    const api = await (await app.request(`/v1/journey-map?${range}`, { headers: { Authorization: `Bearer ${secretKey}` } })).json();
+    // Awareness 認知: Ann's ad click and Cleo; Consideration 検討: Ann's pricing visit and Ben, whose first page was the docs.
+    const cell = (stage: string, channel: string) => new RegExp(`data-stage="${stage}" data-channel="${channel}">(\\d+)`).exec(page)?.[1];
+    for (const { stage, channel, touchpoints } of api.cells) expect(cell(stage, channel), `${stage} × ${channel}`).toBe(String(touchpoints));
+    expect(cell('awareness', 'Paid Search')).toBe('1');
+    expect(cell('awareness', 'Direct')).toBe('1');
+    expect(cell('consideration', 'Direct')).toBe('2');
+    expect(page).toContain('Awareness 認知');
+    expect(page).toMatch(/<tr data-stage="consideration"[^>]*><th scope="row">Consideration 検討<\/th><td>2<\/td>/);
+    expect(page).toContain('3 people with a touchpoint in the range.');
+  });
+
+  it('shows what events said as text: a stored script in a page path renders inert', async () => {
+    const { post, get } = await signedInCollector();
+    await post('/v1/batch', { batch: [visit('mallory', '2026-01-05T09:00:00Z', '/<script>alert(1)</script>')] });
+    const page = await (await get('/dashboard?from=2026-01-01&to=2026-01-31')).text();
+    expect(page).toContain('/&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script>');
+  });
+
+  it('answers bad filters with a 400 page that names them', async () => {
+    const { get } = await signedInCollector();
+    const response = await get('/dashboard?from=yesterday');
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('from: expected an ISO date');
+  });
+});

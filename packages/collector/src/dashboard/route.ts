@@ -1,0 +1,98 @@
+/**
+ * The dashboard at /dashboard, served by the collector on every runtime: sign in with the secret
+ * key, then the journey map. Pages are rendered on the server with every value escaped, under a
+ * Content-Security-Policy that allows only the collector's own stylesheet: no script runs at all.
+ */
+import { Hono, type Context } from 'hono';
+import { csrf } from 'hono/csrf';
+import type { CollectorConfig } from '../config.ts';
+import type { AnalyticsReports, QueryString } from '../analytics/reports.ts';
+import { ApiError } from '../http/errors.ts';
+import { stylesheet } from './assets.ts';
+import { markup, page } from './layout.ts';
+import { overview, type OverviewFilters } from './overview.ts';
+import { signedIn, signIn, signOut } from './session.ts';
+
+const policy = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
+
+export function dashboardRoutes(config: CollectorConfig, reports: AnalyticsReports, now: () => number): Hono {
+  const app = new Hono();
+  const site = config.writeKeys[0]!.site;
+  const labels = new Map(config.stageModel.stages.map((stage) => [stage.id, stage.labels]));
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', policy);
+    if (!c.req.path.startsWith('/dashboard/assets/')) c.header('Cache-Control', 'no-store');
+  });
+  // Forms post only from pages of this host. Behind a TLS-terminating proxy the collector sees
+  // http while the browser's Origin says https: the host decides. The session cookie is
+  // SameSite=Strict besides.
+  app.use('*', csrf({ origin: (origin, c) => URL.canParse(origin) && new URL(origin).host === new URL(c.req.url).host }));
+
+  app.get('/assets/dashboard.css', (c) => c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
+
+  const signInPage = (c: Context, problem?: string) =>
+    c.html(
+      page({
+        title: 'Sign in',
+        signedIn: false,
+        body: markup`<div class="sign-in"><h1>Sign in</h1>
+${problem ? markup`<p class="error" role="alert">${problem}</p>` : ''}
+<form class="sign-in" method="post" action="/dashboard/login">
+<div class="field"><label for="secret-key">Secret key</label><input id="secret-key" type="password" name="key" autocomplete="current-password" required autofocus></div>
+<button class="primary" type="submit">Sign in</button>
+</form>
+<p class="as-of">The collector's secret key (JOURNEY_SECRET_KEY). Write keys cannot sign in.</p></div>`,
+      }),
+      problem ? 401 : 200,
+    );
+
+  app.get('/login', async (c) => ((await signedIn(c, config.secretKey, now())) ? c.redirect('/dashboard', 303) : signInPage(c)));
+  app.post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const key = typeof form['key'] === 'string' ? form['key'].trim() : '';
+    if (await signIn(c, key, config.secretKey, now())) return c.redirect('/dashboard', 303);
+    return signInPage(c, 'That is not the secret key.');
+  });
+  app.post('/logout', (c) => {
+    signOut(c);
+    return c.redirect('/dashboard/login', 303);
+  });
+
+  app.use('*', async (c, next) => {
+    if (!(await signedIn(c, config.secretKey, now()))) return c.redirect('/dashboard/login', 303);
+    return next();
+  });
+
+  app.get('/', async (c) => {
+    const filters = overviewFilters(c);
+    const traitKeys = await reports.accountTraitKeys(site);
+    try {
+      const query = reportQuery(filters);
+      const [funnel, map] = [await reports.funnel(site, query), await reports.journeyMap(site, query)];
+      return c.html(page({ title: 'Journey map', current: '/dashboard', body: overview({ funnel, map, filters, traitKeys, labels }) }));
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 400) throw error;
+      const problems = (error.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`);
+      return c.html(page({ title: 'Journey map', current: '/dashboard', body: markup`<h1>Journey map</h1><p class="error" role="alert">These filters do not work: ${problems.join('; ') || error.message}</p><p><a href="/dashboard">Clear the filters</a></p>` }), 400);
+    }
+  });
+
+  return app;
+}
+
+function overviewFilters(c: Context): OverviewFilters {
+  const value = (name: string) => (c.req.query(name) ?? '').trim().slice(0, 200);
+  return { from: value('from'), to: value('to'), channel: value('channel'), by: value('by') === 'account' ? 'account' : 'person', trait: value('trait'), value: value('value') };
+}
+
+/** The form's fields as the reports' query string: empty fields left out, the trait as `account.<key>`. */
+function reportQuery(filters: OverviewFilters): QueryString {
+  const query: QueryString = { by: [filters.by] };
+  if (filters.from) query['from'] = [filters.from];
+  if (filters.to) query['to'] = [filters.to];
+  if (filters.channel) query['channel'] = [filters.channel];
+  if (filters.trait && filters.value) query[`account.${filters.trait}`] = [filters.value];
+  return query;
+}

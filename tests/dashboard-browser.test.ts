@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { generate } from '@journey/generator';
+import { chromiumAvailable, launchChromium } from './browser.ts';
+import { root, startCollector, tempDir, type CollectorProcess } from './support.ts';
+
+const writeKey = 'wk_dashboard_0123456789';
+const secretKey = 'sk_dashboard_0123456789abcdef';
+const range = 'from=2025-01-01&to=2025-12-31';
+/** Screenshots of each page, for a person to look at (CI keeps test-results/). */
+const artifacts = join(root, 'test-results', 'dashboard');
+
+/** Visits whose page path and title are markup: they must show as text. */
+const payload = '<script>document.title="owned"</script><img src=x onerror=alert(1)>';
+const hostile = Array.from({ length: 6 }, (_, i) => ({
+  type: 'page',
+  messageId: `xss-${i}`,
+  anonymousId: `xss-device-${i}`,
+  timestamp: `2025-06-0${i + 1}T10:00:00.000Z`,
+  context: { page: { url: 'https://www.example.com/x', path: `/${payload}`, title: payload }, campaign: { source: 'sms-blast', medium: 'sms', name: payload } },
+}));
+
+describe.runIf(chromiumAvailable())('the dashboard in Chromium, against the real collector', () => {
+  let browser: Browser;
+  let collector: CollectorProcess;
+  const data = tempDir('dashboard');
+  const api = async (path: string) => (await fetch(`${collector.url}${path}`, { headers: { Authorization: `Bearer ${secretKey}` } })).json();
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    collector = await startCollector({ JOURNEY_DB: join(data.path, 'journey.db'), JOURNEY_WRITE_KEYS: writeKey, JOURNEY_SECRET_KEY: secretKey });
+    const dataset = generate({ seed: 4, people: 120, accounts: 8, events: 6000 });
+    for (const batch of [...dataset.batches(500), hostile]) {
+      const response = await fetch(`${collector.url}/v1/batch`, { method: 'POST', body: JSON.stringify({ batch }), headers: { 'Content-Type': 'application/json', Authorization: `Basic ${btoa(`${writeKey}:`)}` } });
+      expect(response.status).toBe(200);
+    }
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    collector?.child.kill('SIGTERM');
+    await collector?.exited;
+    data.remove();
+  });
+
+  /** The map's cells and the funnel's reached column as the page shows them. */
+  const shown = (page: Page) =>
+    page.evaluate(() => ({
+      cells: [...document.querySelectorAll<HTMLElement>('td[data-channel]')]
+        .filter((cell) => cell.textContent!.trim() !== '')
+        .map((cell) => ({ stage: cell.dataset['stage'], channel: cell.dataset['channel'], touchpoints: Number(cell.firstChild!.textContent!.replace(/,/g, '')) })),
+      reached: [...document.querySelectorAll<HTMLElement>('.funnel-table tbody tr')].map((row) => ({ stage: row.dataset['stage'], reached: Number(row.querySelector('td')!.textContent!.replace(/,/g, '')) })),
+    }));
+  const sorted = <T extends { stage?: string; channel?: string }>(list: T[]) => [...list].sort((a, b) => `${a.stage}/${a.channel}`.localeCompare(`${b.stage}/${b.channel}`));
+
+  it('signs in, draws the journey map with the numbers of the API, filters it, and shows stored markup as text', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', async (dialog) => {
+      dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+
+    await page.goto(`${collector.url}/dashboard?${range}`);
+    expect(new URL(page.url()).pathname).toBe('/dashboard/login');
+    await page.screenshot({ path: join(artifacts, 'sign-in.png') });
+    await page.getByLabel('Secret key').fill(secretKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/dashboard');
+    expect((await context.cookies()).find((cookie) => cookie.name === 'journey_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/dashboard' });
+
+    await page.goto(`${collector.url}/dashboard?${range}`);
+    const [map, funnel] = [await api(`/v1/journey-map?${range}`), await api(`/v1/funnel?${range}`)];
+    const overview = await shown(page);
+    expect(overview.cells.length).toBeGreaterThan(10);
+    expect(sorted(overview.cells)).toEqual(sorted(map.cells.map(({ stage, channel, touchpoints }: any) => ({ stage, channel, touchpoints }))));
+    expect(overview.reached).toEqual(funnel.people.stages.map(({ stage, reached }: any) => ({ stage, reached })));
+    await page.screenshot({ path: join(artifacts, 'overview.png'), fullPage: true });
+
+    // The filter form: SMS, where only the hostile visits came from.
+    await page.getByLabel('Channel', { exact: true }).selectOption('SMS');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/channel=SMS/);
+    const filtered = await shown(page);
+    const smsMap = await api(`/v1/journey-map?${range}&channel=SMS`);
+    expect(sorted(filtered.cells)).toEqual(sorted(smsMap.cells.map(({ stage, channel, touchpoints }: any) => ({ stage, channel, touchpoints }))));
+    expect(filtered.cells).toEqual([{ stage: 'awareness', channel: 'SMS', touchpoints: 6 }]);
+    await page.screenshot({ path: join(artifacts, 'overview-sms.png'), fullPage: true });
+
+    // The payload is on the page as text, and nothing of it ran or became an element.
+    expect(await page.locator('.top-touchpoints').first().innerText()).toContain(`/${payload}`);
+    expect(await page.locator('main script, main img').count()).toBe(0);
+    expect(await page.title()).toBe('Journey map · Journey');
+    expect(dialogs).toEqual([]);
+
+    // At phone width the map scrolls inside its box; the page itself does not.
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(artifacts, 'overview-phone.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/dashboard/login');
+    await page.goto(`${collector.url}/dashboard`);
+    expect(new URL(page.url()).pathname).toBe('/dashboard/login');
+    await context.close();
+  });
+});
