@@ -2,13 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { generate } from '@journey/generator';
 import { chromiumAvailable, launchChromium } from './browser.ts';
 import { root, startCollector, tempDir, type CollectorProcess } from './support.ts';
 
 const writeKey = 'wk_dashboard_0123456789';
 const secretKey = 'sk_dashboard_0123456789abcdef';
-const range = 'from=2025-01-01&to=2025-12-31';
+const day = 86_400_000;
 /** Screenshots of each page, for a person to look at (CI keeps test-results/). */
 const artifacts = join(root, 'test-results', 'dashboard');
 
@@ -18,7 +17,7 @@ const hostile = Array.from({ length: 6 }, (_, i) => ({
   type: 'page',
   messageId: `xss-${i}`,
   anonymousId: `xss-device-${i}`,
-  timestamp: `2025-06-0${i + 1}T10:00:00.000Z`,
+  timestamp: new Date(Date.now() - (i + 1) * day).toISOString(),
   context: { page: { url: 'https://www.example.com/x', path: `/${payload}`, title: payload }, campaign: { source: 'sms-blast', medium: 'sms', name: payload } },
 }));
 
@@ -30,12 +29,10 @@ describe.runIf(chromiumAvailable())('the dashboard in Chromium, against the real
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    collector = await startCollector({ JOURNEY_DB: join(data.path, 'journey.db'), JOURNEY_WRITE_KEYS: writeKey, JOURNEY_SECRET_KEY: secretKey });
-    const dataset = generate({ seed: 4, people: 120, accounts: 8, events: 6000 });
-    for (const batch of [...dataset.batches(500), hostile]) {
-      const response = await fetch(`${collector.url}/v1/batch`, { method: 'POST', body: JSON.stringify({ batch }), headers: { 'Content-Type': 'application/json', Authorization: `Basic ${btoa(`${writeKey}:`)}` } });
-      expect(response.status).toBe(200);
-    }
+    // As a newcomer's `npm start`: an empty database gets the demo journeys.
+    collector = await startCollector({ JOURNEY_DB: join(data.path, 'journey.db'), JOURNEY_WRITE_KEYS: writeKey, JOURNEY_SECRET_KEY: secretKey, JOURNEY_SEED_DEMO: '1' });
+    const response = await fetch(`${collector.url}/v1/batch`, { method: 'POST', body: JSON.stringify({ batch: hostile }), headers: { 'Content-Type': 'application/json', Authorization: `Basic ${btoa(`${writeKey}:`)}` } });
+    expect(response.status).toBe(200);
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
@@ -55,7 +52,7 @@ describe.runIf(chromiumAvailable())('the dashboard in Chromium, against the real
     }));
   const sorted = <T extends { stage?: string; channel?: string }>(list: T[]) => [...list].sort((a, b) => `${a.stage}/${a.channel}`.localeCompare(`${b.stage}/${b.channel}`));
 
-  it('signs in, draws the journey map with the numbers of the API, filters it, and shows stored markup as text', { timeout: 60_000 }, async () => {
+  it('signs in, draws the demo journey map with the numbers of the API, filters it, and shows stored markup as text', { timeout: 60_000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const dialogs: string[] = [];
@@ -64,7 +61,7 @@ describe.runIf(chromiumAvailable())('the dashboard in Chromium, against the real
       await dialog.dismiss();
     });
 
-    await page.goto(`${collector.url}/dashboard?${range}`);
+    await page.goto(`${collector.url}/dashboard`);
     expect(new URL(page.url()).pathname).toBe('/dashboard/login');
     await page.screenshot({ path: join(artifacts, 'sign-in.png') });
     await page.getByLabel('Secret key').fill(secretKey);
@@ -72,10 +69,11 @@ describe.runIf(chromiumAvailable())('the dashboard in Chromium, against the real
     await page.waitForURL('**/dashboard');
     expect((await context.cookies()).find((cookie) => cookie.name === 'journey_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/dashboard' });
 
-    await page.goto(`${collector.url}/dashboard?${range}`);
-    const [map, funnel] = [await api(`/v1/journey-map?${range}`), await api(`/v1/funnel?${range}`)];
+    // The last 90 days, as the API's default.
+    const [map, funnel] = [await api('/v1/journey-map'), await api('/v1/funnel')];
     const overview = await shown(page);
     expect(overview.cells.length).toBeGreaterThan(10);
+    expect(funnel.people.cohort).toBeGreaterThan(50);
     expect(sorted(overview.cells)).toEqual(sorted(map.cells.map(({ stage, channel, touchpoints }: any) => ({ stage, channel, touchpoints }))));
     expect(overview.reached).toEqual(funnel.people.stages.map(({ stage, reached }: any) => ({ stage, reached })));
     await page.screenshot({ path: join(artifacts, 'overview.png'), fullPage: true });
@@ -85,9 +83,9 @@ describe.runIf(chromiumAvailable())('the dashboard in Chromium, against the real
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/channel=SMS/);
     const filtered = await shown(page);
-    const smsMap = await api(`/v1/journey-map?${range}&channel=SMS`);
+    const smsMap = await api('/v1/journey-map?channel=SMS');
     expect(sorted(filtered.cells)).toEqual(sorted(smsMap.cells.map(({ stage, channel, touchpoints }: any) => ({ stage, channel, touchpoints }))));
-    expect(filtered.cells).toEqual([{ stage: 'awareness', channel: 'SMS', touchpoints: 6 }]);
+    expect(filtered.cells).toContainEqual({ stage: 'awareness', channel: 'SMS', touchpoints: 6 });
     await page.screenshot({ path: join(artifacts, 'overview-sms.png'), fullPage: true });
 
     // The payload is on the page as text, and nothing of it ran or became an element.

@@ -67,6 +67,27 @@ describe('npm start (the Node entry)', () => {
     expect(events[0].receivedAt).toEqual(events[0].timestamp);
   });
 
+  it('fills an empty database with demo journeys of the last year, once, unless JOURNEY_SEED_DEMO=0', async () => {
+    const first = await start({ JOURNEY_SEED_DEMO: '1' });
+    expect(first.collector.output()).toMatch(/demo data\s+[\d,]+ events of 300 people at 15 accounts/);
+    const { secretKey } = keysOf(first.collector.output());
+    const funnel = async (url: string) => (await (await fetch(`${url}/v1/funnel`, { headers: { Authorization: `Bearer ${secretKey}` } })).json()).people;
+    const seeded = await funnel(first.collector.url);
+    // The default range, the last 90 days, is full: the year ends today.
+    expect(seeded.cohort).toBeGreaterThan(50);
+    expect(seeded.stages.find((stage: any) => stage.stage === 'purchase').reached).toBeGreaterThan(0);
+    first.collector.child.kill('SIGTERM');
+    expect(await first.collector.exited).toBe(0);
+
+    const again = await startCollector({ JOURNEY_DB: join(first.data, 'journey.db'), JOURNEY_SEED_DEMO: '1' });
+    running.push(again);
+    expect(again.output()).not.toContain('demo data');
+    expect((await funnel(again.url)).cohort).toBe(seeded.cohort);
+
+    const off = await start({ JOURNEY_SEED_DEMO: '0' });
+    expect(off.collector.output()).not.toContain('demo data');
+  });
+
   it('generates keys on first start, keeps them in the data folder and shows the secret only once', async () => {
     const first = await start();
     const keys = keysOf(first.collector.output());

@@ -82,7 +82,8 @@ export async function startProcess(
   const group = options.group ?? false;
   const child = spawn(binary, args, {
     cwd: options.cwd ?? root,
-    env: { ...process.env, ...options.env },
+    // Tests count what they send: no demo data unless a test asks for it.
+    env: { ...process.env, JOURNEY_SEED_DEMO: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: group,
   });

@@ -10,6 +10,7 @@ import type { SqliteDriver } from '../storage/sqlite/driver.ts';
 import type { ScriptSource } from '../script/route.ts';
 import { settingsFromEnv, type ServerEnv } from './env.ts';
 import { loadOrCreateKeys } from './keys.ts';
+import { seedDemo } from './demo.ts';
 import { staticSite, type ServeStatic } from './site.ts';
 
 /** What a server runtime (Node, Bun, Deno) hands over; the rest is the same everywhere. */
@@ -48,10 +49,12 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const app = createCollector({
     storage,
     config: { ...settings.collector, writeKeys: keys.writeKeys, secretKey: keys.secretKey },
-    clientIp: options.clientIp,
+    // A request the collector makes to itself (the demo data) comes without a connection.
+    clientIp: (c) => (c.env === undefined ? undefined : options.clientIp(c)),
     script: fileSource(options.scriptFile ?? sdkBuild()),
   });
   if (options.site) app.use('/*', staticSite(options.site, keys.writeKeys[0]!.key, options.serveStatic) as MiddlewareHandler);
+  const demo = settings.seedDemo ? await seedDemo(app, { writeKey: keys.writeKeys[0]!.key, secretKey: keys.secretKey }, Date.now()) : null;
 
   return {
     app,
@@ -64,6 +67,10 @@ export async function boot(options: BootOptions): Promise<Booted> {
       if (keys.created.secretKey) lines.push(`  secret key  ${keys.secretKey}  (new; saved in ${keys.file})`);
       else lines.push(`  secret key  from ${options.env.JOURNEY_SECRET_KEY ? 'JOURNEY_SECRET_KEY' : keys.file}`);
       if (options.site) lines.push(`  site        ${url}/ (from ${options.site})`);
+      lines.push(`  dashboard   ${url}/dashboard (sign in with the secret key)`);
+      if (demo) {
+        lines.push(`  demo data   ${demo.events.toLocaleString('en')} events of ${demo.people} people at ${demo.accounts} accounts, and ${demo.touchpoints} offline touchpoints, over the last year (JOURNEY_SEED_DEMO=0 starts empty)`);
+      }
       // One string, so whoever reads the output sees the whole banner at once.
       return lines.join('\n');
     },

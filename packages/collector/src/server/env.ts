@@ -19,6 +19,7 @@ export interface ServerEnv {
   JOURNEY_IMPORT_WINDOW?: string;
   JOURNEY_ANALYTICS_MAX_AGE?: string;
   JOURNEY_ANALYTICS_WARM_UP?: string;
+  JOURNEY_SEED_DEMO?: string;
 }
 
 export interface ServerSettings {
@@ -27,6 +28,8 @@ export interface ServerSettings {
   /** Write keys and secret key as given; whichever is missing is generated (keys.ts). */
   writeKeys: WriteKey[] | undefined;
   secretKey: string | undefined;
+  /** Fill an empty database with the generator's demo journeys at start (a newcomer sees a map). */
+  seedDemo: boolean;
   collector: Omit<CollectorSettings, 'writeKeys' | 'secretKey'>;
 }
 
@@ -52,6 +55,7 @@ export function settingsFromEnv(env: ServerEnv): ServerSettings {
     database: env.JOURNEY_DB?.trim() || './data/journey.db',
     writeKeys,
     secretKey: env.JOURNEY_SECRET_KEY?.trim() || undefined,
+    seedDemo: env.JOURNEY_SEED_DEMO?.trim() ? flag('JOURNEY_SEED_DEMO', env.JOURNEY_SEED_DEMO) : true,
     collector: {
       storeRawIp: flag('JOURNEY_STORE_RAW_IP', env.JOURNEY_STORE_RAW_IP),
       rateLimit: {
