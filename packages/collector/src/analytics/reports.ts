@@ -19,11 +19,19 @@ import { paths } from './paths.ts';
 import { analyticsQuery, type AnalyticsQuery } from './query.ts';
 import { createSnapshots } from './snapshots.ts';
 import { traitKeysOf, type StagedOwners } from './staged-owners.ts';
+import { accountDirectory, personDirectory } from './directory.ts';
 
 const iso = (range: DateRange) => ({ from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
 
 const pathOptions = z.object({ steps: z.coerce.number().int().min(1).max(20).default(5), top: z.coerce.number().int().min(1).max(100).default(10) });
 const attributionOptions = z.object({ model: z.enum(attributionModels).default('position') });
+const directoryOptions = z.object({
+  q: z.string().trim().max(200).optional(),
+  stage: z.string().max(100).optional(),
+  account: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
 
 /** A query string as Hono gives it (`c.req.queries()`): every value of every key. */
 export type QueryString = Record<string, string[]>;
@@ -83,6 +91,40 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
       const options = parse(pathOptions, flat(queryString), 'query');
       const at = await read(site, queryString);
       return { ...header(at), by: at.query.by, conversion: conversionName(at.query.conversion), ...paths(chosen(at), at.query.conversion, at.query.range, options) };
+    },
+
+    /** Accounts with touchpoints, most recently active first: stage, people, touches, channels. */
+    async accounts(site: string, queryString: QueryString) {
+      const options = parse(directoryOptions, flat(queryString), 'query');
+      const snapshot = await snapshotOf(site);
+      const page = accountDirectory(snapshot.owners, { ...(options.q && { search: options.q }), ...(options.stage && { stage: options.stage }), limit: options.limit, offset: options.offset });
+      return { asOf: new Date(snapshot.at).toISOString(), total: page.total, accounts: page.rows };
+    },
+
+    /**
+     * People with touchpoints, most recently active first, with their email and name. A search
+     * matches part of a person's id, or any identifier exactly (an email, a user id, a device).
+     */
+    async persons(site: string, queryString: QueryString) {
+      const options = parse(directoryOptions, flat(queryString), 'query');
+      const snapshot = await snapshotOf(site);
+      const named = options.q ? await storage.findPerson(site, options.q, { autoAccounts: config.autoAccounts }) : null;
+      const page = personDirectory(snapshot.owners, {
+        ...(options.q && { search: options.q, ids: new Set(named ? [named.id] : []) }),
+        ...(options.stage && { stage: options.stage }),
+        ...(options.account && { account: options.account }),
+        limit: options.limit,
+        offset: options.offset,
+      });
+      const persons = await Promise.all(
+        page.rows.map(async (row) => {
+          const record = await storage.findPerson(site, row.id, { autoAccounts: config.autoAccounts });
+          const email = record?.identifiers.find((identifier) => identifier.kind === 'email')?.value;
+          const name = record?.traits['name']?.value;
+          return { ...row, ...(typeof name === 'string' && { name }), ...(email && { email }) };
+        }),
+      );
+      return { asOf: new Date(snapshot.at).toISOString(), total: page.total, persons };
     },
 
     /** The account traits the filters can name, the most common first. */

@@ -170,6 +170,27 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       expect(credit(signUps)).toEqual({ Email: 1_000_000 });
     });
 
+    it('lists accounts and people with their stage, touches and last activity, searchable', async () => {
+      const { get } = await collector(await open());
+      const accounts = (await get('/v1/accounts')).body;
+      expect(accounts.total).toBe(2);
+      // Globex's deal closed on the 21st, after Ann's order on the 11th: most recent first.
+      expect(accounts.accounts).toMatchObject([
+        { id: 'globex', name: 'Globex', stage: 'purchase', people: 1, lastActivity: new Date(Date.parse(day(20))).toISOString() },
+        { id: 'northwind', name: 'Northwind', stage: 'purchase', people: 2, lastActivity: new Date(Date.parse(day(10))).toISOString() },
+      ]);
+      expect((await get('/v1/accounts?q=NORTH')).body.accounts.map((row: any) => row.id)).toEqual(['northwind']);
+      expect((await get('/v1/accounts?stage=awareness')).body.total).toBe(0);
+
+      const ann = (await get('/v1/persons?q=ann@northwind.io')).body;
+      expect(ann).toMatchObject({ total: 1, persons: [{ email: 'ann@northwind.io', account: 'northwind', stage: 'purchase', channels: 3 }] });
+      expect((await get('/v1/persons?account=globex')).body.persons.map((row: any) => row.email)).toEqual(['cleo@globex.com']);
+      const everyone = (await get('/v1/persons?limit=2')).body;
+      expect(everyone.persons).toHaveLength(2);
+      expect(everyone.total).toBe(5);
+      expect((await get('/v1/persons?limit=0')).status).toBe(400);
+    });
+
     it('follows later events and erasure', async () => {
       const storage = await open();
       const { send, get } = await collector(storage);
