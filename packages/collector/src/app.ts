@@ -8,7 +8,7 @@ import { ApiError, errorResponse } from './http/errors.ts';
 import { ingestRoutes } from './ingest/route.ts';
 import { eventRoutes } from './events/route.ts';
 import { identityRoutes } from './persons/route.ts';
-import { journeyRoutes } from './journey/route.ts';
+import { journeyReports, journeyRoutes } from './journey/route.ts';
 import { importRoutes } from './import/route.ts';
 import { analyticsRoutes } from './analytics/route.ts';
 import { analyticsReports } from './analytics/reports.ts';
@@ -58,7 +58,7 @@ export function createCollector(options: CollectorOptions): Hono {
   app.route('/v1', importRoutes(config, storage, now));
   const reports = analyticsReports(config, storage, now);
   app.route('/v1', analyticsRoutes(config, reports));
-  app.route('/dashboard', dashboardRoutes(config, reports, now));
+  app.route('/dashboard', dashboardRoutes(config, reports, journeyReports(config, storage), now));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));
 
   app.get('/health', async (c) => {

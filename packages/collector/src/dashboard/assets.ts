@@ -45,5 +45,18 @@ ol.top-touchpoints { margin: 0; padding-left: 1.25rem; text-align: left; }
 .sign-in { max-width: 24rem; margin: 4rem auto; padding: 1.5rem; border: 1px solid var(--line); border-radius: 8px; }
 .sign-in form { display: flex; flex-direction: column; gap: 1rem; }
 .error { color: var(--bad); font-weight: 600; }
+.badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; font-size: .8rem; line-height: 1.6; white-space: nowrap; }
+.badge.stage { background: #ddf4e4; color: #0b4f26; }
+.badge.channel { background: #e7ecf3; color: #1b1f24; }
+nav.pager { display: flex; gap: 1rem; align-items: center; margin: 1rem 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; }
+.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem 2rem; }
+ol.timeline { list-style: none; margin: 0; padding: 0; border-left: 3px solid var(--line); }
+ol.timeline > li { position: relative; margin: 0 0 .9rem; padding-left: 1rem; }
+ol.timeline > li::before { content: ""; position: absolute; left: -8px; top: .45rem; width: 13px; height: 13px; border-radius: 50%; background: #fff; border: 3px solid var(--accent); }
+ol.timeline ul { margin: .25rem 0 0; padding-left: 1.1rem; }
+.entered { font-weight: 600; color: #0b4f26; }
 @media (max-width: 640px) { main { padding: .75rem; } th, td { padding: .3rem .4rem; font-size: .875rem; } header.top form { margin-left: 0; } }
 `;

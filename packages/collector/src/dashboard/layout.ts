@@ -13,6 +13,8 @@ export const markup = (strings: TemplateStringsArray, ...values: unknown[]): Htm
 
 const sections = [
   { path: '/dashboard', label: 'Journey map' },
+  { path: '/dashboard/accounts', label: 'Accounts' },
+  { path: '/dashboard/people', label: 'People' },
 ] as const;
 
 export function page(options: { title: string; current?: string; body: Html | Html[]; signedIn?: boolean }): Html {
@@ -44,3 +46,19 @@ const integer = new Intl.NumberFormat('en');
 export const count = (value: number): string => integer.format(value);
 export const percent = (ratio: number | null): string => (ratio === null ? '—' : `${(ratio * 100).toFixed(ratio > 0 && ratio < 0.1 ? 1 : 0)} %`);
 export const days = (value: number | null): string => (value === null ? '—' : `${value.toFixed(value < 10 ? 1 : 0)} d`);
+
+/** A date-time as the dashboard shows it: minutes, UTC. */
+export const when = (iso: string | null): string => (iso === null ? '—' : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`);
+
+/** Each stage's labels by id, from the stage model. */
+export type StageLabels = Map<string, Record<string, string>>;
+
+/** Both labels of a stage where the model has them: "Awareness 認知". */
+export const stageName = (stage: string | null, labels: StageLabels): string => {
+  if (stage === null) return 'No stage yet';
+  const names = labels.get(stage);
+  return names ? [...new Set(Object.values(names))].join(' ') : stage;
+};
+
+export const stageBadge = (stage: string | null, labels: StageLabels): Html => markup`<span class="badge stage">${stageName(stage, labels)}</span>`;
+export const channelBadge = (channel: string): Html => markup`<span class="badge channel">${channel}</span>`;

@@ -6,7 +6,7 @@
 import { channels } from '../channels/channels.ts';
 import type { AnalyticsReports } from '../analytics/reports.ts';
 import type { FunnelStage } from '../analytics/funnel.ts';
-import { count, days, markup, percent, type Html } from './layout.ts';
+import { count, days, markup, percent, stageName, type Html, type StageLabels } from './layout.ts';
 
 type Funnel = Awaited<ReturnType<AnalyticsReports['funnel']>>;
 type JourneyMap = Awaited<ReturnType<AnalyticsReports['journeyMap']>>;
@@ -20,14 +20,11 @@ export interface OverviewFilters {
   value: string;
 }
 
-/** Both labels of a stage where the model has them: "Awareness 認知". */
-const stageName = (labels: Record<string, string> | undefined, fallback: string) =>
-  labels ? [...new Set(Object.values(labels))].join(' ') : fallback;
 
 /** Five shades by share of the fullest cell; empty cells stay white. */
 const heat = (value: number, max: number) => (value === 0 || max === 0 ? 0 : Math.max(1, Math.ceil((value / max) * 5)));
 
-export function overview(options: { funnel: Funnel; map: JourneyMap; filters: OverviewFilters; traitKeys: string[]; labels: Map<string, Record<string, string>> }): Html {
+export function overview(options: { funnel: Funnel; map: JourneyMap; filters: OverviewFilters; traitKeys: string[]; labels: StageLabels }): Html {
   const { funnel, map, filters } = options;
   const who = filters.by === 'account' ? 'accounts' : 'people';
   return markup`<h1>Journey map</h1>
@@ -36,7 +33,7 @@ ${filterForm(filters, options.traitKeys)}
 <h2 id="map-heading">Stages × channels</h2>
 ${mapTable(map, who, options.labels)}
 <h2 id="funnel-heading">Funnel (${who})</h2>
-${funnelView(filters.by === 'account' ? funnel.accounts : funnel.people, who)}`;
+${funnelView(filters.by === 'account' ? funnel.accounts : funnel.people, who, options.labels)}`;
 }
 
 function filterForm(filters: OverviewFilters, traitKeys: string[]): Html {
@@ -52,12 +49,12 @@ function filterForm(filters: OverviewFilters, traitKeys: string[]): Html {
 </form>`;
 }
 
-function mapTable(map: JourneyMap, who: string, labels: Map<string, Record<string, string>>): Html {
+function mapTable(map: JourneyMap, who: string, labels: StageLabels): Html {
   if (map.channels.length === 0) return markup`<p>No touchpoints in this range.</p>`;
   const cell = new Map(map.cells.map((entry) => [`${entry.stage}\u0000${entry.channel}`, entry]));
   const max = Math.max(...map.cells.map((entry) => entry.touchpoints));
   return markup`<div class="scroll"><table class="journey-map" aria-labelledby="map-heading">
-<thead><tr><th scope="col">Channel</th>${map.stages.map((stage) => markup`<th scope="col" data-stage="${stage.stage}">${stageName(labels.get(stage.stage), stage.label)}<small>${count(stage.touchpoints)} touchpoints · ${count(stage.owners)} ${who}</small></th>`)}</tr></thead>
+<thead><tr><th scope="col">Channel</th>${map.stages.map((stage) => markup`<th scope="col" data-stage="${stage.stage}">${stageName(stage.stage === 'none' ? null : stage.stage, labels)}<small>${count(stage.touchpoints)} touchpoints · ${count(stage.owners)} ${who}</small></th>`)}</tr></thead>
 <tbody>
 ${map.channels.map(
   (channel) => markup`<tr><th scope="row">${channel.channel}</th>${map.stages.map((stage) => {
@@ -73,7 +70,7 @@ ${map.channels.map(
 </table></div>`;
 }
 
-function funnelView(funnel: Funnel['people'], who: string): Html {
+function funnelView(funnel: Funnel['people'], who: string, labels: StageLabels): Html {
   const max = Math.max(1, ...funnel.stages.map((stage) => stage.reached));
   const row = 28;
   const labelWidth = 190;
@@ -81,7 +78,7 @@ function funnelView(funnel: Funnel['people'], who: string): Html {
 ${funnel.stages.map((stage, index) => {
   const width = Math.round((stage.reached / max) * (720 - labelWidth - 80));
   const y = index * row + 2;
-  return markup`<text class="label" x="0" y="${y + 18}">${stageName(stage.labels, stage.label)}</text><rect class="bar" x="${labelWidth}" y="${y + 4}" width="${width}" height="${row - 8}"></rect><text class="value" x="${labelWidth + width + 6}" y="${y + 18}">${count(stage.reached)}</text>`;
+  return markup`<text class="label" x="0" y="${y + 18}">${stageName(stage.stage, labels)}</text><rect class="bar" x="${labelWidth}" y="${y + 4}" width="${width}" height="${row - 8}"></rect><text class="value" x="${labelWidth + width + 6}" y="${y + 18}">${count(stage.reached)}</text>`;
 })}
 </svg>`;
   const friction = new Set(funnel.frictionPoints.map((point) => point.to));
@@ -89,7 +86,7 @@ ${funnel.stages.map((stage, index) => {
 <p>${count(funnel.cohort)} ${who} with a touchpoint in the range.</p>
 <div class="scroll"><table class="funnel-table">
 <thead><tr><th scope="col">Stage</th><th scope="col">Reached</th><th scope="col">Entered</th><th scope="col">Skipped</th><th scope="col">Conversion</th><th scope="col">Drop-off</th><th scope="col">Median time from previous</th></tr></thead>
-<tbody>${funnel.stages.map((stage: FunnelStage) => markup`<tr data-stage="${stage.stage}"${friction.has(stage.stage) ? markup` class="friction"` : ''}><th scope="row">${stageName(stage.labels, stage.label)}</th><td>${count(stage.reached)}</td><td>${count(stage.entered)}</td><td>${count(stage.skipped)}</td><td>${percent(stage.conversion)}</td><td>${stage.dropOff === null ? '—' : count(stage.dropOff)}</td><td>${days(stage.medianDaysFromPrevious)}</td></tr>`)}</tbody>
+<tbody>${funnel.stages.map((stage: FunnelStage) => markup`<tr data-stage="${stage.stage}"${friction.has(stage.stage) ? markup` class="friction"` : ''}><th scope="row">${stageName(stage.stage, labels)}</th><td>${count(stage.reached)}</td><td>${count(stage.entered)}</td><td>${count(stage.skipped)}</td><td>${percent(stage.conversion)}</td><td>${stage.dropOff === null ? '—' : count(stage.dropOff)}</td><td>${days(stage.medianDaysFromPrevious)}</td></tr>`)}</tbody>
 </table></div>
 <h2>Friction points</h2>
 ${funnel.frictionPoints.length === 0
@@ -97,6 +94,6 @@ ${funnel.frictionPoints.length === 0
   : markup`<ol class="friction-points">${funnel.frictionPoints.map((point) => {
       const from = funnel.stages.find((stage) => stage.stage === point.from)!;
       const to = funnel.stages.find((stage) => stage.stage === point.to)!;
-      return markup`<li>${stageName(from.labels, from.label)} → ${stageName(to.labels, to.label)}: ${count(point.dropOff)} ${who} did not go on (${percent(point.conversion)} did)</li>`;
+      return markup`<li>${stageName(from.stage, labels)} → ${stageName(to.stage, labels)}: ${count(point.dropOff)} ${who} did not go on (${percent(point.conversion)} did)</li>`;
     })}</ol>`}`;
 }

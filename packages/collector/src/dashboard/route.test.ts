@@ -121,3 +121,55 @@ describe('dashboard overview', () => {
     expect(await response.text()).toContain('from: expected an ISO date');
   });
 });
+
+describe('dashboard accounts and people', () => {
+  const story = (hostile: string) => [
+    visit('ann-laptop', '2026-01-05T09:00:00Z', '/', { campaign: { source: 'google', medium: 'cpc', name: 'brand' } }),
+    { type: 'identify', messageId: 'id-ann', anonymousId: 'ann-laptop', userId: 'u-ann', timestamp: '2026-01-05T09:05:00Z', traits: { email: 'ann@northwind.io', name: hostile } },
+    { type: 'group', messageId: 'group-ann', anonymousId: 'ann-laptop', userId: 'u-ann', groupId: 'northwind', timestamp: '2026-01-05T09:06:00Z', traits: { name: 'Northwind', industry: hostile } },
+    { type: 'track', messageId: 'order-ann', anonymousId: 'ann-laptop', userId: 'u-ann', event: 'Order Completed', timestamp: '2026-01-05T09:07:00Z', context: { page: { path: '/checkout' } } },
+    visit('ben-phone', '2026-01-06T09:00:00Z', '/docs'),
+  ];
+
+  it('lists accounts and people with their stages, searchable, and opens their journeys', async () => {
+    const { post, get } = await signedInCollector();
+    await post('/v1/batch', { batch: story('Ann') });
+    const accounts = await (await get('/dashboard/accounts')).text();
+    expect(accounts).toContain('<a href="/dashboard/accounts/northwind">Northwind</a>');
+    expect(accounts).toContain('Purchase 購入');
+    expect(await (await get('/dashboard/accounts?q=globex')).text()).toContain('No account matches.');
+
+    const people = await (await get('/dashboard/people?q=ann@northwind.io')).text();
+    expect(people).toContain('1 people with touchpoints');
+    expect(people).toMatch(/<a href="\/dashboard\/people\/([^"]+)">Ann<\/a><small>ann@northwind.io<\/small>/);
+    const ann = /<a href="\/dashboard\/people\/([^"]+)">Ann</.exec(people)![1]!;
+
+    const account = await (await get('/dashboard/accounts/northwind')).text();
+    expect(account).toContain('<h1>Northwind <span class="badge stage">Purchase 購入</span></h1>');
+    expect(account).toContain(`<a href="/dashboard/people/${ann}">ann@northwind.io</a>`);
+    expect(account).toContain(`Order Completed <small>campaign brand</small> · <a href="/dashboard/people/${ann}">ann@northwind.io</a> <span class="entered">→ Purchase 購入</span>`);
+
+    const person = await (await get(`/dashboard/people/${ann}`)).text();
+    expect(person).toContain('<dt>Emails</dt><dd>ann@northwind.io</dd>');
+    expect(person).toContain('<a href="/dashboard/accounts/northwind">northwind</a>');
+    // The order sits under the visit it happened in.
+    expect(person).toMatch(/Visit to \/[^<]*<small>campaign brand<\/small> <span class="entered">→ Awareness 認知<\/span> <small>1 pages<\/small><ul><li>[^<]*<span class="badge channel">Paid Search<\/span> Order Completed/);
+
+    const unknown = await get('/dashboard/people/nobody-at-all');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('No person is known as “nobody-at-all”');
+  });
+
+  it('shows traits that hold markup as text', async () => {
+    const { post, get } = await signedInCollector();
+    const hostile = '<img src=x onerror=alert(1)>';
+    await post('/v1/batch', { batch: story(hostile) });
+    const account = await (await get('/dashboard/accounts/northwind')).text();
+    const person = await (await get('/dashboard/people/u-ann')).text();
+    for (const page of [account, person, await (await get('/dashboard/people')).text()]) {
+      expect(page).not.toContain('<img');
+    }
+    expect(account).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(person).toContain('<h1>&lt;img src=x onerror=alert(1)&gt;');
+  });
+});

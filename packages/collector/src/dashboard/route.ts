@@ -11,11 +11,14 @@ import { ApiError } from '../http/errors.ts';
 import { stylesheet } from './assets.ts';
 import { markup, page } from './layout.ts';
 import { overview, type OverviewFilters } from './overview.ts';
+import { accountList, pageSize, personList } from './directory.ts';
+import { accountPage, personPage } from './journeys.ts';
+import type { journeyReports } from '../journey/route.ts';
 import { signedIn, signIn, signOut } from './session.ts';
 
 const policy = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
 
-export function dashboardRoutes(config: CollectorConfig, reports: AnalyticsReports, now: () => number): Hono {
+export function dashboardRoutes(config: CollectorConfig, reports: AnalyticsReports, journeys: ReturnType<typeof journeyReports>, now: () => number): Hono {
   const app = new Hono();
   const site = config.writeKeys[0]!.site;
   const labels = new Map(config.stageModel.stages.map((stage) => [stage.id, stage.labels]));
@@ -77,6 +80,34 @@ ${problem ? markup`<p class="error" role="alert">${problem}</p>` : ''}
       const problems = (error.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`);
       return c.html(page({ title: 'Journey map', current: '/dashboard', body: markup`<h1>Journey map</h1><p class="error" role="alert">These filters do not work: ${problems.join('; ') || error.message}</p><p><a href="/dashboard">Clear the filters</a></p>` }), 400);
     }
+  });
+
+  const directoryQuery = (c: Context) => {
+    const q = (c.req.query('q') ?? '').trim().slice(0, 200);
+    const offset = Math.min(1_000_000, Math.max(0, Math.floor(Number(c.req.query('offset')) || 0)));
+    return { q, offset, query: { ...(q && { q: [q] }), limit: [String(pageSize)], offset: [String(offset)] } };
+  };
+  app.get('/accounts', async (c) => {
+    const { q, offset, query } = directoryQuery(c);
+    return c.html(page({ title: 'Accounts', current: '/dashboard/accounts', body: accountList(await reports.accounts(site, query), q, offset, labels) }));
+  });
+  app.get('/people', async (c) => {
+    const { q, offset, query } = directoryQuery(c);
+    return c.html(page({ title: 'People', current: '/dashboard/people', body: personList(await reports.persons(site, query), q, offset, labels) }));
+  });
+  const missing = (c: Context, what: string, ref: string) =>
+    c.html(page({ title: `No such ${what}`, body: markup`<h1>No ${what} is known as “${ref}”</h1><p><a href="${`/dashboard/${what === 'person' ? 'people' : 'accounts'}`}">Back to the list</a></p>` }), 404);
+  app.get('/accounts/:ref', async (c) => {
+    const ref = c.req.param('ref').slice(0, 200);
+    const found = await journeys.account(site, ref);
+    if (!found) return missing(c, 'account', ref);
+    return c.html(page({ title: found.record.id, current: '/dashboard/accounts', body: accountPage(found, labels) }));
+  });
+  app.get('/people/:ref', async (c) => {
+    const ref = c.req.param('ref').slice(0, 200);
+    const found = await journeys.person(site, ref);
+    if (!found) return missing(c, 'person', ref);
+    return c.html(page({ title: found.record.id, current: '/dashboard/people', body: personPage(found, labels) }));
   });
 
   return app;

@@ -26,59 +26,83 @@ async function allEvents(page: (after: TimelineCursor | undefined) => Promise<Ti
 }
 
 /**
- * Stage-annotated journeys (secret key): a person's, and an account's across its people, with
- * each touchpoint's channel and the stage after it, the stage history and the stats a journey
- * map shows (touches, channels, days from first touch to purchase).
+ * Stage-annotated journeys: a person's, and an account's across its people, with each
+ * touchpoint's channel and the stage after it, the stage history and the stats a journey map
+ * shows (touches, channels, days from first touch to purchase). Null when nobody is known by ref.
+ * The JSON API and the dashboard both answer with these.
  */
+export function journeyReports(config: CollectorConfig, storage: Storage) {
+  const options: IdentityOptions = { autoAccounts: config.autoAccounts };
+  const model = config.stageModel;
+  return {
+    async person(site: string, ref: string) {
+      const person = await storage.findPerson(site, ref, options);
+      const read = person && (await allEvents((after) => storage.personEvents(site, person.id, { limit: 1000, ...(after && { after }) })));
+      if (!person || !read) return null;
+      const identifiers = (kind: string) => person.identifiers.filter((id) => id.kind === kind).map((id) => id.value);
+      const imported = await storage.importedTouchpoints(site, { emails: identifiers('email'), userIds: identifiers('userId') });
+      const offline = imported.map((row) => offlineTouchpoint(row, { personId: person.id }));
+      const journey = journeyOf(read.events, person.traits, model, { personOf: () => person.id }, offline);
+      return { record: person, journey: { person: person.id, model: model.stages.map((stage) => stage.id), ...journey, truncated: read.truncated } };
+    },
+
+    async account(site: string, ref: string) {
+      const account = await storage.findAccount(site, ref, options);
+      const people = account && (await storage.accountPeople(site, account.id, options));
+      const read = account && (await allEvents((after) => storage.accountEvents(site, account.id, { limit: 1000, ...(after && { after }) }, options)));
+      if (!account || !people || !read) return null;
+      const { personOf, personByIdentifier } = await peopleOfEvents(storage, site, people, options);
+      // Those naming the account, and those naming its people.
+      const identifiers = (kind: string) => people.flatMap((person) => person.identifiers.filter((id) => id.kind === kind).map((id) => id.value));
+      const byId = new Map(
+        [
+          ...(await storage.importedTouchpoints(site, { accountIds: [account.id, ...account.merged], domains: account.domain ? [account.domain] : [] })),
+          ...(await storage.importedTouchpoints(site, { emails: identifiers('email'), userIds: identifiers('userId') })),
+        ].map((row) => [row.id, row]),
+      );
+      const imported = [...byId.values()];
+      const offline = imported.map((row) => {
+        const personId = (row.email && personByIdentifier.get(`email:${row.email}`)) || (row.userId && personByIdentifier.get(`userId:${row.userId}`)) || undefined;
+        return offlineTouchpoint(row, { accountId: account.id, ...(personId && { personId }) });
+      });
+      const { sessions, ...journey } = journeyOf(read.events, account.traits, model, { personOf, accountOf: () => account.id }, offline);
+      const touched = new Set(journey.touchpoints.map((touchpoint) => touchpoint.personId).filter(Boolean));
+      return {
+        record: account,
+        people,
+        journey: {
+          account: account.id,
+          model: model.stages.map((stage) => stage.id),
+          ...journey,
+          sessions,
+          stats: { ...journey.stats, people: people.length, peopleTouched: touched.size },
+          truncated: read.truncated,
+        },
+      };
+    },
+  };
+}
+
+/** GET /v1/persons/:ref/journey and GET /v1/accounts/:ref/journey (secret key). */
 export function journeyRoutes(config: CollectorConfig, storage: Storage): Hono {
   const app = new Hono();
   const { siteOf, refOf } = refAndSite(config.writeKeys[0]!.site);
-  const options: IdentityOptions = { autoAccounts: config.autoAccounts };
-  const model = config.stageModel;
+  const reports = journeyReports(config, storage);
   app.use('/persons/:ref/journey', requireSecretKey(config));
   app.use('/accounts/:ref/journey', requireSecretKey(config));
 
   app.get('/persons/:ref/journey', async (c) => {
-    const site = siteOf(c);
-    const person = await storage.findPerson(site, refOf(c), options);
-    const read = person && (await allEvents((after) => storage.personEvents(site, person.id, { limit: 1000, ...(after && { after }) })));
-    if (!person || !read) throw notFound('person', refOf(c));
-    const identifiers = (kind: string) => person.identifiers.filter((id) => id.kind === kind).map((id) => id.value);
-    const imported = await storage.importedTouchpoints(site, { emails: identifiers('email'), userIds: identifiers('userId') });
-    const offline = imported.map((row) => offlineTouchpoint(row, { personId: person.id }));
-    const { sessions: _sessions, ...journey } = journeyOf(read.events, person.traits, model, { personOf: () => person.id }, offline);
-    return c.json({ person: person.id, model: model.stages.map((stage) => stage.id), ...journey, truncated: read.truncated });
+    const found = await reports.person(siteOf(c), refOf(c));
+    if (!found) throw notFound('person', refOf(c));
+    const { sessions: _sessions, ...journey } = found.journey;
+    return c.json(journey);
   });
 
   app.get('/accounts/:ref/journey', async (c) => {
-    const site = siteOf(c);
-    const account = await storage.findAccount(site, refOf(c), options);
-    const people = account && (await storage.accountPeople(site, account.id, options));
-    const read = account && (await allEvents((after) => storage.accountEvents(site, account.id, { limit: 1000, ...(after && { after }) }, options)));
-    if (!account || !people || !read) throw notFound('account', refOf(c));
-    const { personOf, personByIdentifier } = await peopleOfEvents(storage, site, people, options);
-    // Those naming the account, and those naming its people.
-    const identifiers = (kind: string) => people.flatMap((person) => person.identifiers.filter((id) => id.kind === kind).map((id) => id.value));
-    const byId = new Map(
-      [
-        ...(await storage.importedTouchpoints(site, { accountIds: [account.id, ...account.merged], domains: account.domain ? [account.domain] : [] })),
-        ...(await storage.importedTouchpoints(site, { emails: identifiers('email'), userIds: identifiers('userId') })),
-      ].map((row) => [row.id, row]),
-    );
-    const imported = [...byId.values()];
-    const offline = imported.map((row) => {
-      const personId = (row.email && personByIdentifier.get(`email:${row.email}`)) || (row.userId && personByIdentifier.get(`userId:${row.userId}`)) || undefined;
-      return offlineTouchpoint(row, { accountId: account.id, ...(personId && { personId }) });
-    });
-    const { sessions: _sessions, ...journey } = journeyOf(read.events, account.traits, model, { personOf, accountOf: () => account.id }, offline);
-    const touched = new Set(journey.touchpoints.map((touchpoint) => touchpoint.personId).filter(Boolean));
-    return c.json({
-      account: account.id,
-      model: model.stages.map((stage) => stage.id),
-      ...journey,
-      stats: { ...journey.stats, people: people.length, peopleTouched: touched.size },
-      truncated: read.truncated,
-    });
+    const found = await reports.account(siteOf(c), refOf(c));
+    if (!found) throw notFound('account', refOf(c));
+    const { sessions: _sessions, ...journey } = found.journey;
+    return c.json(journey);
   });
 
   return app;
