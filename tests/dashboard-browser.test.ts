@@ -99,6 +99,56 @@ describe.runIf(chromiumAvailable())('the dashboard in Chromium, against the real
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(artifacts, 'overview-phone.png'), fullPage: true });
 
+    // Accounts: the list, then the most recently active account's page, with its numbers.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'Accounts', exact: true }).click();
+    await page.waitForURL('**/dashboard/accounts');
+    const accounts = await api('/v1/accounts');
+    expect(await page.locator('table.directory tbody tr').count()).toBe(Math.min(50, accounts.total));
+    await page.screenshot({ path: join(artifacts, 'accounts.png'), fullPage: true });
+    const top = accounts.accounts[0];
+    await page.locator('table.directory tbody tr').first().getByRole('link').click();
+    await page.waitForURL(`**/dashboard/accounts/${encodeURIComponent(top.id)}`);
+    const accountJourney = await api(`/v1/accounts/${encodeURIComponent(top.id)}/journey`);
+    expect(await page.locator('dl.facts').nth(1).innerText()).toContain(`${accountJourney.stats.touches.toLocaleString('en')} in ${accountJourney.stats.sessions.toLocaleString('en')} visits`);
+    expect(await page.locator('ol.timeline > li').count()).toBe(Math.min(500, accountJourney.touchpoints.length));
+    await page.screenshot({ path: join(artifacts, 'account.png'), fullPage: true });
+
+    // One of its people, from the account's page.
+    await page.locator('ul.people a').first().click();
+    await page.waitForURL('**/dashboard/people/*');
+    const personId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
+    const personJourney = await api(`/v1/persons/${encodeURIComponent(personId)}/journey`);
+    expect(await page.locator('dl.facts').nth(1).innerText()).toContain(`${personJourney.stats.touches.toLocaleString('en')} in ${personJourney.stats.sessions.toLocaleString('en')} visits`);
+    expect(await page.locator('ol.timeline li').count()).toBe(personJourney.touchpoints.length);
+    await page.screenshot({ path: join(artifacts, 'person.png'), fullPage: true });
+
+    // People: a search by email finds them.
+    const email = (await api(`/v1/persons?q=${encodeURIComponent(personId)}`)).persons[0]?.email;
+    expect(email).toMatch(/@/);
+    await page.getByRole('link', { name: 'People', exact: true }).click();
+    await page.getByLabel('Search people').fill(email);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/q=/);
+    expect(await page.locator('table.directory tbody tr').count()).toBe(1);
+    await page.screenshot({ path: join(artifacts, 'people.png'), fullPage: true });
+
+    // Attribution, by the model picked; paths as a flow.
+    await page.getByRole('link', { name: 'Attribution', exact: true }).click();
+    await page.getByLabel('Model', { exact: true }).selectOption('w_shaped');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/model=w_shaped/);
+    const credit = await api('/v1/attribution?model=w_shaped');
+    expect(await page.locator('p.summary').innerText()).toContain(`W-shaped: ${credit.conversions} conversions`);
+    expect(await page.locator('svg.bars').first().locator('rect').count()).toBe(credit.byChannel.length);
+    await page.screenshot({ path: join(artifacts, 'attribution.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Paths', exact: true }).click();
+    await page.waitForURL('**/dashboard/paths');
+    const paths = await api('/v1/paths?steps=4&top=12');
+    expect(await page.locator('table.paths').first().locator('tbody tr').count()).toBe(paths.channels.length);
+    expect(await page.locator('svg.flow path.link').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifacts, 'paths.png'), fullPage: true });
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/dashboard/login');
     await page.goto(`${collector.url}/dashboard`);

@@ -37,7 +37,14 @@ td small, th small { display: block; color: inherit; opacity: .85; font-weight: 
 .heat-3 { background: #6fa3ea; }
 .heat-4 { background: #2f6fce; color: #fff; }
 .heat-5 { background: #123f86; color: #fff; }
-.funnel svg { display: block; width: 100%; max-width: 720px; height: auto; }
+.funnel svg, svg.bars { display: block; width: 100%; max-width: 720px; height: auto; }
+svg.bars .bar { fill: #2f6fce; }
+svg.bars .label, svg.bars .value { font-size: 13px; fill: var(--ink); }
+svg.flow { display: block; width: 100%; min-width: 640px; height: auto; }
+svg.flow .link { fill: none; stroke: #6fa3ea; stroke-opacity: .5; }
+svg.flow .node { fill: #123f86; }
+svg.flow .node-label { font-size: 12px; fill: var(--ink); }
+details { margin: .5rem 0 1rem; }
 .funnel .bar { fill: #2f6fce; }
 .funnel .label, .funnel .value { font-size: 13px; fill: var(--ink); }
 .friction { color: var(--bad); }

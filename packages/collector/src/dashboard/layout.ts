@@ -15,6 +15,8 @@ const sections = [
   { path: '/dashboard', label: 'Journey map' },
   { path: '/dashboard/accounts', label: 'Accounts' },
   { path: '/dashboard/people', label: 'People' },
+  { path: '/dashboard/attribution', label: 'Attribution' },
+  { path: '/dashboard/paths', label: 'Paths' },
 ] as const;
 
 export function page(options: { title: string; current?: string; body: Html | Html[]; signedIn?: boolean }): Html {

@@ -172,4 +172,28 @@ describe('dashboard accounts and people', () => {
     expect(account).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(person).toContain('<h1>&lt;img src=x onerror=alert(1)&gt;');
   });
+
+  it('credits channels by the model picked, and draws the paths to a conversion', async () => {
+    const { post, get, app } = await signedInCollector();
+    await post('/v1/batch', { batch: [...story('Ann'), visit('ben-phone', '2026-01-07T09:00:00Z', '/pricing', { campaign: { source: 'newsletter', medium: 'email', name: 'jan' } }), { type: 'track', messageId: 'order-ben', anonymousId: 'ben-phone', event: 'Order Completed', timestamp: '2026-01-07T09:05:00Z' }] });
+    const range = 'from=2026-01-01&to=2026-01-31';
+    const api = async (path: string) => (await app.request(path, { headers: { Authorization: `Bearer ${secretKey}` } })).json();
+
+    const first = await (await get(`/dashboard/attribution?${range}&model=first`)).text();
+    const credit = await api(`/v1/attribution?${range}&model=first`);
+    expect(first).toContain(`First touch: <strong>${credit.conversions}</strong> conversions (entering Purchase 購入)`);
+    for (const row of credit.byChannel) expect(first).toContain(`<tr><th scope="row">${row.key}</th><td>${row.credit.toFixed(2)}</td>`);
+    // Ben came by the docs directly, then by the newsletter: first touch gives Direct his whole order.
+    expect(credit.byChannel.map((row: any) => [row.key, row.credit])).toEqual([['Direct', 1], ['Paid Search', 1]]);
+    expect(await (await get(`/dashboard/attribution?${range}&model=last`)).text()).toContain('<tr><th scope="row">Email</th><td>1.00</td>');
+
+    const paths = await (await get(`/dashboard/paths?${range}&steps=3`)).text();
+    expect(paths).toContain('<strong>2</strong> people converted (entering Purchase 購入); the last 3 steps');
+    expect(paths).toContain('<td class="text">Direct → Email</td><td>1</td><td>50 %</td>');
+    expect(paths).toMatch(/<svg class="flow"[^>]*>[\s\S]*<text class="node-label"[^>]*>Conversion<\/text>/);
+
+    const bad = await get(`/dashboard/attribution?${range}&model=magic`);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('These filters do not work: model:');
+  });
 });

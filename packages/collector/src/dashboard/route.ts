@@ -9,8 +9,9 @@ import type { CollectorConfig } from '../config.ts';
 import type { AnalyticsReports, QueryString } from '../analytics/reports.ts';
 import { ApiError } from '../http/errors.ts';
 import { stylesheet } from './assets.ts';
-import { markup, page } from './layout.ts';
+import { markup, page, type Html } from './layout.ts';
 import { overview, type OverviewFilters } from './overview.ts';
+import { attributionPage, pathsPage, type CreditFilters } from './credit.ts';
 import { accountList, pageSize, personList } from './directory.ts';
 import { accountPage, personPage } from './journeys.ts';
 import type { journeyReports } from '../journey/route.ts';
@@ -68,19 +69,38 @@ ${problem ? markup`<p class="error" role="alert">${problem}</p>` : ''}
     return next();
   });
 
-  app.get('/', async (c) => {
-    const filters = overviewFilters(c);
-    const traitKeys = await reports.accountTraitKeys(site);
+  /** A page from reports; filters the reports refuse make a 400 page that names them. */
+  const answer = async (c: Context, title: string, current: string, render: () => Promise<Html>) => {
     try {
-      const query = reportQuery(filters);
-      const [funnel, map] = [await reports.funnel(site, query), await reports.journeyMap(site, query)];
-      return c.html(page({ title: 'Journey map', current: '/dashboard', body: overview({ funnel, map, filters, traitKeys, labels }) }));
+      return c.html(page({ title, current, body: await render() }));
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 400) throw error;
-      const problems = (error.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`);
-      return c.html(page({ title: 'Journey map', current: '/dashboard', body: markup`<h1>Journey map</h1><p class="error" role="alert">These filters do not work: ${problems.join('; ') || error.message}</p><p><a href="/dashboard">Clear the filters</a></p>` }), 400);
+      const problems = (error.issues ?? []).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+      return c.html(page({ title, current, body: markup`<h1>${title}</h1><p class="error" role="alert">These filters do not work: ${problems.join('; ') || error.message}</p><p><a href="${current}">Clear the filters</a></p>` }), 400);
     }
-  });
+  };
+
+  app.get('/', (c) =>
+    answer(c, 'Journey map', '/dashboard', async () => {
+      const filters = overviewFilters(c);
+      const query = queryOf(c);
+      const traitKeys = await reports.accountTraitKeys(site);
+      const [funnel, map] = [await reports.funnel(site, query), await reports.journeyMap(site, query)];
+      return overview({ funnel, map, filters, traitKeys, labels });
+    }),
+  );
+
+  app.get('/attribution', (c) =>
+    answer(c, 'Attribution', '/dashboard/attribution', async () => attributionPage(await reports.attribution(site, queryOf(c)), creditFilters(c), labels)),
+  );
+
+  app.get('/paths', (c) =>
+    answer(c, 'Paths', '/dashboard/paths', async () => {
+      const steps = Math.min(6, Math.max(2, Math.floor(Number(c.req.query('steps'))) || 4));
+      const query = { ...queryOf(c), steps: [String(steps)], top: ['12'] };
+      return pathsPage(await reports.paths(site, query), creditFilters(c), labels, steps);
+    }),
+  );
 
   const directoryQuery = (c: Context) => {
     const q = (c.req.query('q') ?? '').trim().slice(0, 200);
@@ -113,17 +133,24 @@ ${problem ? markup`<p class="error" role="alert">${problem}</p>` : ''}
   return app;
 }
 
+const field = (c: Context, name: string) => (c.req.query(name) ?? '').trim().slice(0, 200);
+
 function overviewFilters(c: Context): OverviewFilters {
-  const value = (name: string) => (c.req.query(name) ?? '').trim().slice(0, 200);
-  return { from: value('from'), to: value('to'), channel: value('channel'), by: value('by') === 'account' ? 'account' : 'person', trait: value('trait'), value: value('value') };
+  return { from: field(c, 'from'), to: field(c, 'to'), channel: field(c, 'channel'), by: field(c, 'by') === 'account' ? 'account' : 'person', trait: field(c, 'trait'), value: field(c, 'value') };
 }
 
-/** The form's fields as the reports' query string: empty fields left out, the trait as `account.<key>`. */
-function reportQuery(filters: OverviewFilters): QueryString {
-  const query: QueryString = { by: [filters.by] };
-  if (filters.from) query['from'] = [filters.from];
-  if (filters.to) query['to'] = [filters.to];
-  if (filters.channel) query['channel'] = [filters.channel];
-  if (filters.trait && filters.value) query[`account.${filters.trait}`] = [filters.value];
+function creditFilters(c: Context): CreditFilters {
+  return { from: field(c, 'from'), to: field(c, 'to'), by: field(c, 'by') === 'account' ? 'account' : 'person', conversion: field(c, 'conversion'), model: field(c, 'model'), steps: field(c, 'steps') };
+}
+
+/** The forms' fields as the reports' query string: empty fields left out, the trait as `account.<key>`. */
+function queryOf(c: Context): QueryString {
+  const query: QueryString = {};
+  for (const name of ['from', 'to', 'channel', 'by', 'conversion', 'model']) {
+    const value = field(c, name);
+    if (value) query[name] = [value];
+  }
+  const [trait, value] = [field(c, 'trait'), field(c, 'value')];
+  if (trait && value) query[`account.${trait}`] = [value];
   return query;
 }
