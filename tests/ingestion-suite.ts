@@ -350,6 +350,34 @@ export function ingestionSuite(name: string, start: () => Promise<RunningTarget>
       expect((await read('/v1/attribution?model=linear')).byChannel).toEqual([{ key: 'Paid Search', credit: 1, parts: 1_000_000, conversions: 1 }]);
     });
 
+    it('serves the dashboard: sign in with the secret key, then the map and the paths drawn as a flow', async () => {
+      const start = Date.UTC(2025, 0, 1) + Math.floor(Math.random() * 360) * 86_400_000;
+      const device = id('device');
+      const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
+      const context = { page: { url: 'https://shop.example/', path: '/' }, campaign: { source: 'newsletter', medium: 'email', name: id('campaign') } };
+      const batch = [
+        { type: 'page', messageId: id('page'), anonymousId: device, timestamp: at(0), context },
+        { type: 'track', messageId: id('track'), anonymousId: device, timestamp: at(5), event: 'Order Completed', context },
+      ];
+      expect(await (await post('/v1/batch', { batch })).json()).toEqual(accepted(2));
+      const form = (key: string) =>
+        fetch(`${url}/dashboard/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ key }), headers: { Origin: new URL(url).origin } });
+      expect((await form(keys.writeKey)).status).toBe(401);
+      const signedIn = await form(keys.secretKey);
+      expect(signedIn.status).toBe(303);
+      const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+      const page = async (path: string) => {
+        const response = await fetch(`${url}${path}`, { headers: { Cookie: cookie }, redirect: 'manual' });
+        expect(response.status, path).toBe(200);
+        expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+        return response.text();
+      };
+      const range = `from=${at(-1)}&to=${at(60)}`;
+      expect(await page(`/dashboard?${range}`)).toMatch(/data-stage="purchase" data-channel="Email">1</);
+      expect(await page(`/dashboard/paths?${range}`)).toMatch(/<svg class="flow"[\s\S]*>Email<\/text>/);
+      expect((await (await fetch(`${url}/dashboard/assets/dashboard.css`)).text())).toContain('.heat-5');
+    });
+
     // Last: the collector comes back on another URL.
     it('keeps its events, and their messageIds, through a graceful restart', async (context) => {
       if (!target?.restart) return context.skip('this target cannot be restarted');

@@ -33,13 +33,14 @@ const countryHeader = 'journey-country';
 /**
  * The Cloudflare Workers entry. Every write must see everything committed before it (the identity
  * graph is recomputed from its facts), and D1 cannot hold a transaction, so one Durable Object
- * runs the collector, as one process does on Node: the Worker forwards the API to it and serves
- * the SDK and the site itself, from static assets, anywhere on the edge.
+ * runs the collector, as one process does on Node: the Worker forwards the API and the dashboard
+ * to it and serves the SDK and the site itself, from static assets, anywhere on the edge.
  */
 export default {
   async fetch(request: Request, env: WorkerEnv): Promise<Response> {
     const { pathname } = new URL(request.url);
-    if (pathname.startsWith('/v1/') || pathname === '/health') {
+    // The API and the dashboard run in the Durable Object, where the staged journeys are kept.
+    if (pathname.startsWith('/v1/') || pathname === '/health' || pathname === '/dashboard' || pathname.startsWith('/dashboard/')) {
       // The body is read here, whole and within the limit, before it is forwarded: a Durable
       // Object that refused an upload unread would leave the Worker's copy of the stream broken,
       // and the client would get a lost connection instead of the 413.
