@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openConnection } from './http-connection.ts';
 
 /** A collector reachable over HTTP, however it runs (a process, workerd, a container). */
@@ -373,7 +373,8 @@ export function ingestionSuite(name: string, start: () => Promise<RunningTarget>
         return response.text();
       };
       const range = `from=${at(-1)}&to=${at(60)}`;
-      expect(await page(`/dashboard?${range}`)).toMatch(/data-stage="purchase" data-channel="Email">1</);
+      // The first answer may come from journeys staged before these events (asOf); the next ones have them.
+      await vi.waitFor(async () => expect(await page(`/dashboard?${range}`)).toMatch(/data-stage="purchase" data-channel="Email">1</), { timeout: 10_000, interval: 200 });
       expect(await page(`/dashboard/paths?${range}`)).toMatch(/<svg class="flow"[\s\S]*>Email<\/text>/);
       expect((await (await fetch(`${url}/dashboard/assets/dashboard.css`)).text())).toContain('.heat-5');
     });
