@@ -12,6 +12,7 @@ import { attributionReport, defaultMilestones } from './attribution-report.ts';
 import { conversionName } from './conversion.ts';
 import { filterOwners } from './filters.ts';
 import { frictionPoints, funnel } from './funnel.ts';
+import { abandonedForms } from './abandoned-forms.ts';
 import { journeyMap } from './journey-map.ts';
 import { keptStaging } from './kept-staging.ts';
 import type { DateRange, StagedOwner } from './owner.ts';
@@ -77,7 +78,11 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
       const at = await read(site, queryString);
       const people = funnel(select(at.owners, at.owners.people, at.query), model, at.query.range);
       const accounts = funnel(select(at.owners, at.owners.accounts, at.query), model, at.query.range);
-      return { ...header(at), people: { ...people, frictionPoints: frictionPoints(people) }, accounts: { ...accounts, frictionPoints: frictionPoints(accounts) } };
+      return {
+        ...header(at),
+        people: { ...people, frictionPoints: frictionPoints(people), abandonedForms: abandonedForms(select(at.owners, at.owners.people, at.query), at.query.range) },
+        accounts: { ...accounts, frictionPoints: frictionPoints(accounts), abandonedForms: abandonedForms(select(at.owners, at.owners.accounts, at.query), at.query.range) },
+      };
     },
 
     /** The stage × channel matrix and the top touchpoints per stage. */

@@ -3,7 +3,7 @@
  * each row linking to its journey. The rows are the JSON API's (GET /v1/accounts, /v1/persons).
  */
 import type { AnalyticsReports } from '../analytics/reports.ts';
-import { count, markup, stageBadge, when, type Html, type StageLabels } from './layout.ts';
+import { count, counted, markup, stageBadge, when, type Html, type StageLabels } from './layout.ts';
 
 type Accounts = Awaited<ReturnType<AnalyticsReports['accounts']>>;
 type Persons = Awaited<ReturnType<AnalyticsReports['persons']>>;
@@ -27,7 +27,7 @@ ${offset + pageSize < total ? link(offset + pageSize, 'Older →') : ''}</nav>`;
 
 export function accountList(list: Accounts, q: string, offset: number, labels: StageLabels): Html {
   return markup`<h1>Accounts</h1>
-<p class="as-of">${count(list.total)} accounts with touchpoints · data as of ${when(list.asOf)}</p>
+<p class="as-of">${counted(list.total, 'account', 'accounts')} with touchpoints · data as of ${when(list.asOf)}</p>
 ${searchForm('/dashboard/accounts', q, 'Search accounts', 'name, domain or id')}
 ${list.accounts.length === 0
   ? markup`<p>No account matches.</p>`
@@ -41,7 +41,7 @@ ${pager('/dashboard/accounts', q, offset, list.total)}`;
 
 export function personList(list: Persons, q: string, offset: number, labels: StageLabels): Html {
   return markup`<h1>People</h1>
-<p class="as-of">${count(list.total)} people with touchpoints · data as of ${when(list.asOf)}</p>
+<p class="as-of">${counted(list.total, 'person', 'people')} with touchpoints · data as of ${when(list.asOf)}</p>
 ${searchForm('/dashboard/people', q, 'Search people', 'an email, a user id, or part of a person id')}
 ${list.persons.length === 0
   ? markup`<p>Nobody matches.</p>`

@@ -46,6 +46,8 @@ ${options.body}
 
 const integer = new Intl.NumberFormat('en');
 export const count = (value: number): string => integer.format(value);
+/** "1 time", "3 times": a count with its noun. */
+export const counted = (value: number, one: string, many: string): string => `${count(value)} ${value === 1 ? one : many}`;
 export const percent = (ratio: number | null): string => (ratio === null ? '—' : `${(ratio * 100).toFixed(ratio > 0 && ratio < 0.1 ? 1 : 0)} %`);
 export const days = (value: number | null): string => (value === null ? '—' : `${value.toFixed(value < 10 ? 1 : 0)} d`);
 

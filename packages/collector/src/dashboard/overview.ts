@@ -6,7 +6,7 @@
 import { channels } from '../channels/channels.ts';
 import type { AnalyticsReports } from '../analytics/reports.ts';
 import type { FunnelStage } from '../analytics/funnel.ts';
-import { count, days, markup, percent, stageName, type Html, type StageLabels } from './layout.ts';
+import { count, counted, days, markup, percent, stageName, type Html, type StageLabels } from './layout.ts';
 
 type Funnel = Awaited<ReturnType<AnalyticsReports['funnel']>>;
 type JourneyMap = Awaited<ReturnType<AnalyticsReports['journeyMap']>>;
@@ -95,5 +95,9 @@ ${funnel.frictionPoints.length === 0
       const from = funnel.stages.find((stage) => stage.stage === point.from)!;
       const to = funnel.stages.find((stage) => stage.stage === point.to)!;
       return markup`<li>${stageName(from.stage, labels)} → ${stageName(to.stage, labels)}: ${count(point.dropOff)} ${who} did not go on (${percent(point.conversion)} did)</li>`;
-    })}</ol>`}`;
+    })}</ol>`}
+<h3>Forms left unfinished</h3>
+${funnel.abandonedForms.length === 0
+  ? markup`<p>No form was abandoned in this range.</p>`
+  : markup`<ol class="abandoned-forms">${funnel.abandonedForms.map((form) => markup`<li>The form on ${form.path}: left ${counted(form.abandoned, 'time', 'times')} by ${counted(form.owners, who === 'people' ? 'person' : 'account', who)}</li>`)}</ol>`}`;
 }

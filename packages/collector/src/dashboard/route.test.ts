@@ -90,20 +90,22 @@ describe('dashboard overview', () => {
         visit('ann', '2026-01-06T09:00:00Z', '/pricing'),
         visit('ben', '2026-01-07T09:00:00Z', '/docs/start'),
         visit('cleo', '2026-01-08T09:00:00Z', '/'),
+        { type: 'track', messageId: 'cleo-left', anonymousId: 'cleo', event: 'Form Abandoned', timestamp: '2026-01-08T09:02:00Z', properties: { formId: 'demo', lastField: 'company' }, context: { page: { path: '/' } } },
       ],
     });
     const range = 'from=2026-01-01&to=2026-01-31';
     const page = await (await get(`/dashboard?${range}`)).text();
     const api = await (await app.request(`/v1/journey-map?${range}`, { headers: { Authorization: `Bearer ${secretKey}` } })).json();
-    // Awareness 認知: Ann's ad click and Cleo; Consideration 検討: Ann's pricing visit and Ben, whose first page was the docs.
+    // Awareness 認知: Ann's ad click, Cleo and the form she left; Consideration 検討: Ann's pricing visit and Ben, whose first page was the docs.
     const cell = (stage: string, channel: string) => new RegExp(`data-stage="${stage}" data-channel="${channel}">(\\d+)`).exec(page)?.[1];
     for (const { stage, channel, touchpoints } of api.cells) expect(cell(stage, channel), `${stage} × ${channel}`).toBe(String(touchpoints));
     expect(cell('awareness', 'Paid Search')).toBe('1');
-    expect(cell('awareness', 'Direct')).toBe('1');
+    expect(cell('awareness', 'Direct')).toBe('2');
     expect(cell('consideration', 'Direct')).toBe('2');
     expect(page).toContain('Awareness 認知');
     expect(page).toMatch(/<tr data-stage="consideration"[^>]*><th scope="row">Consideration 検討<\/th><td>2<\/td>/);
     expect(page).toContain('3 people with a touchpoint in the range.');
+    expect(page).toContain('<li>The form on /: left 1 time by 1 person</li>');
   });
 
   it('shows what events said as text: a stored script in a page path renders inert', async () => {
@@ -140,7 +142,7 @@ describe('dashboard accounts and people', () => {
     expect(await (await get('/dashboard/accounts?q=globex')).text()).toContain('No account matches.');
 
     const people = await (await get('/dashboard/people?q=ann@northwind.io')).text();
-    expect(people).toContain('1 people with touchpoints');
+    expect(people).toContain('1 person with touchpoints');
     expect(people).toMatch(/<a href="\/dashboard\/people\/([^"]+)">Ann<\/a><small>ann@northwind.io<\/small>/);
     const ann = /<a href="\/dashboard\/people\/([^"]+)">Ann</.exec(people)![1]!;
 

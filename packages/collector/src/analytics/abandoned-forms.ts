@@ -1,0 +1,34 @@
+/**
+ * Forms people started and left (the SDK's "Form Abandoned"): a friction point the journey map
+ * shows beside the funnel's drop-offs. By the page the form was on, most abandoned first. Pure.
+ */
+import { inRange, type DateRange, type StagedOwner } from './owner.ts';
+
+export const formAbandoned = 'Form Abandoned';
+
+export interface AbandonedForm {
+  /** The page the form was on. */
+  path: string;
+  /** Times it was left, in the range. */
+  abandoned: number;
+  /** Distinct people (or accounts) who left it. */
+  owners: number;
+}
+
+export function abandonedForms(owners: readonly StagedOwner[], range: DateRange, top = 5): AbandonedForm[] {
+  const byPath = new Map<string, { abandoned: number; owners: Set<string> }>();
+  for (const owner of owners) {
+    for (const touchpoint of owner.touchpoints) {
+      if (touchpoint.kind !== 'event' || touchpoint.name !== formAbandoned || !inRange(touchpoint.at, range)) continue;
+      const path = touchpoint.path ?? '(not set)';
+      const entry = byPath.get(path) ?? { abandoned: 0, owners: new Set<string>() };
+      entry.abandoned += 1;
+      entry.owners.add(owner.id);
+      byPath.set(path, entry);
+    }
+  }
+  return [...byPath]
+    .map(([path, entry]) => ({ path, abandoned: entry.abandoned, owners: entry.owners.size }))
+    .sort((a, b) => b.abandoned - a.abandoned || b.owners - a.owners || (a.path < b.path ? -1 : 1))
+    .slice(0, top);
+}
