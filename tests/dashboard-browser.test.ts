@@ -78,6 +78,12 @@ describe.runIf(chromiumAvailable())('the dashboard in Chromium, against the real
     expect(overview.reached).toEqual(funnel.people.stages.map(({ stage, reached }: any) => ({ stage, reached })));
     await page.screenshot({ path: join(artifacts, 'overview.png'), fullPage: true });
 
+    // Keyboard first: Tab reaches the skip link, then the navigation.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Journey');
+
     // The filter form: SMS, where only the hostile visits came from.
     await page.getByLabel('Channel', { exact: true }).selectOption('SMS');
     await page.getByRole('button', { name: 'Apply' }).click();

@@ -8,6 +8,9 @@ export const stylesheet = `
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans JP", sans-serif; color: var(--ink); background: #fff; }
 a { color: var(--accent); }
+a.skip { position: absolute; left: -999px; top: .5rem; padding: .5rem 1rem; background: #fff; color: var(--accent); z-index: 1; }
+a.skip:focus { left: .5rem; }
+main:focus { outline: none; }
 :focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
 header.top { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding: .75rem 1.25rem; background: #12263f; color: #fff; }
 header.top a { color: #fff; text-decoration: none; }

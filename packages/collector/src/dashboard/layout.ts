@@ -30,6 +30,7 @@ export function page(options: { title: string; current?: string; body: Html | Ht
 <link rel="icon" href="data:,">
 </head>
 <body>
+<a class="skip" href="#content">Skip to content</a>
 <header class="top">
 <a class="brand" href="/dashboard">Journey</a>
 ${options.signedIn === false
@@ -37,7 +38,7 @@ ${options.signedIn === false
   : markup`<nav aria-label="Dashboard"><ul>${sections.map((section) => markup`<li><a href="${section.path}"${section.path === options.current ? markup` aria-current="page"` : ''}>${section.label}</a></li>`)}</ul></nav>
 <form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form>`}
 </header>
-<main>
+<main id="content" tabindex="-1">
 ${options.body}
 </main>
 </body>
