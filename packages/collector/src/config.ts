@@ -35,6 +35,11 @@ export interface CollectorConfig {
    * finds them staged (seconds on a million events, and their memory, whether queried or not).
    */
   analyticsWarmUp: boolean;
+  /**
+   * Once a site is staged, how often (ms) to follow its changes in the background, so answers
+   * never wait for them; 0: only when asked (a Worker, which has no background).
+   */
+  analyticsFollowInterval: number;
 }
 
 export type CollectorSettings = Pick<CollectorConfig, 'writeKeys' | 'secretKey'> & Partial<CollectorConfig>;
@@ -60,6 +65,7 @@ export function collectorConfig(settings: CollectorSettings): CollectorConfig {
     importWindow: 60 * 60 * 1000,
     analyticsMaxAge: 60 * 1000,
     analyticsWarmUp: false,
+    analyticsFollowInterval: 0,
     ...settings,
   };
 }

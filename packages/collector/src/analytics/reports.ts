@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import type { CollectorConfig } from '../config.ts';
-import type { Storage } from '../storage/port.ts';
+import { StorageClosedError, type Storage } from '../storage/port.ts';
 import { parse } from '../http/params.ts';
 import { attributionModels } from '../journey/attribution.ts';
 import { attributionReport, defaultMilestones } from './attribution-report.ts';
@@ -54,14 +54,36 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
     now,
     maxAge: config.analyticsMaxAge,
   });
+  // Once a site is staged, its changes are followed in the background: an answer then reads a
+  // staging at most a second or two behind, and never waits for one.
+  const following = new Set<string>();
+  const follow = (site: string) => {
+    const interval = config.analyticsFollowInterval;
+    if (interval <= 0 || following.has(site)) return;
+    following.add(site);
+    const next = (delay: number) => (setTimeout(tick, delay) as { unref?: () => void }).unref?.();
+    // A failure (the database away) is retried less often, a query reports its own; a closed
+    // storage ends it.
+    const tick = () =>
+      snapshotOf(site).then(
+        () => next(interval),
+        (error: unknown) => (error instanceof StorageClosedError ? following.delete(site) : next(interval * 30)),
+      );
+    next(interval);
+  };
+  const staged = async (site: string) => {
+    const snapshot = await snapshotOf(site);
+    follow(site);
+    return snapshot;
+  };
   if (config.analyticsWarmUp) {
     // Staged before the first query asks; a failure here is the first query's to report.
-    for (const site of new Set(config.writeKeys.map((key) => key.site))) snapshotOf(site).catch(() => {});
+    for (const site of new Set(config.writeKeys.map((key) => key.site))) staged(site).catch(() => {});
   }
 
   const read = async (site: string, queryString: QueryString): Promise<Read> => {
     const query = analyticsQuery(queryString, model, now());
-    const snapshot = await snapshotOf(site);
+    const snapshot = await staged(site);
     return { query, owners: snapshot.owners, asOf: new Date(snapshot.at).toISOString() };
   };
   const select = (owners: StagedOwners, list: StagedOwner[], query: AnalyticsQuery) =>
@@ -101,7 +123,7 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
     /** Accounts with touchpoints, most recently active first: stage, people, touches, channels. */
     async accounts(site: string, queryString: QueryString) {
       const options = parse(directoryOptions, flat(queryString), 'query');
-      const snapshot = await snapshotOf(site);
+      const snapshot = await staged(site);
       const page = accountDirectory(snapshot.owners, { ...(options.q && { search: options.q }), ...(options.stage && { stage: options.stage }), limit: options.limit, offset: options.offset });
       return { asOf: new Date(snapshot.at).toISOString(), total: page.total, accounts: page.rows };
     },
@@ -112,7 +134,7 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
      */
     async persons(site: string, queryString: QueryString) {
       const options = parse(directoryOptions, flat(queryString), 'query');
-      const snapshot = await snapshotOf(site);
+      const snapshot = await staged(site);
       const named = options.q ? await storage.findPerson(site, options.q, { autoAccounts: config.autoAccounts }) : null;
       const page = personDirectory(snapshot.owners, {
         ...(options.q && { search: options.q, ids: new Set(named ? [named.id] : []) }),
@@ -134,7 +156,7 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
 
     /** The account traits the filters can name, the most common first. */
     async accountTraitKeys(site: string): Promise<string[]> {
-      const { owners } = await snapshotOf(site);
+      const { owners } = await staged(site);
       const seen = new Map<string, number>();
       for (const traits of owners.accountTraits.values()) for (const key of Object.keys(traits)) seen.set(key, (seen.get(key) ?? 0) + 1);
       return [...seen].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([key]) => key);

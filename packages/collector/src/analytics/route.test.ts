@@ -27,6 +27,23 @@ describe('aggregate queries on a live site', () => {
     expect(await funnel()).toMatchObject({ asOf: '2026-02-01T00:02:10.000Z', people: { cohort: 3 } });
   });
 
+  it('follow changes in the background once staged, so the first answer after a change already has it', async () => {
+    let clock = Date.parse('2026-02-01T00:00:00Z');
+    const collector = await testCollector({ config: { analyticsMaxAge: 60_000, analyticsFollowInterval: 20 }, now: () => clock });
+    const funnel = async () => (await collector.app.request('/v1/funnel?from=2026-01-01&to=2026-01-31', { headers: { Authorization: `Bearer ${secretKey}` } })).json();
+    await collector.post('/v1/batch', { batch: [visit('ann', '2026-01-05T09:00:00Z')] });
+    expect(await funnel()).toMatchObject({ people: { cohort: 1 } });
+
+    // A quiet hour: the staging is found current again and again.
+    clock += 3_600_000;
+    await vi.waitFor(async () => expect((await funnel()).asOf).toBe('2026-02-01T01:00:00.000Z'));
+    await collector.post('/v1/batch', { batch: [visit('ben', '2026-01-06T09:00:00Z')] });
+    // No query asked, yet the next answer has Ben: the rollup (a second after the write) and the
+    // staging followed on their own.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await funnel()).toMatchObject({ people: { cohort: 2 } });
+  });
+
   it('stage as the collector starts when analyticsWarmUp is on, so the first query finds them staged', async () => {
     const { storage, post } = await testCollector();
     await post('/v1/batch', { batch: [visit('ann', '2026-01-05T09:00:00Z')] });

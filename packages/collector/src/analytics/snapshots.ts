@@ -7,9 +7,10 @@
  */
 import type { StagedOwners } from './staged-owners.ts';
 
-/** People and accounts staged from the journey facts of one version, read at `at`. */
+/** People and accounts staged from the journey facts of one version, known current at `at`. */
 export interface Snapshot {
   version: string;
+  /** When it was staged, or later found still current (the version unchanged). */
   at: number;
   owners: StagedOwners;
 }
@@ -46,10 +47,16 @@ export function createSnapshots(source: SnapshotSource): (site: string) => Promi
   };
 
   return async (site) => {
+    const asked = source.now();
     const version = await source.version();
     if (!sites.has(site)) sites.set(site, {});
     const entry = sites.get(site)!;
-    if (entry.current?.version === version) return entry.current;
+    if (entry.current?.version === version) {
+      // Still current: its age starts again, so a change after a quiet hour is answered from it
+      // while the change is staged.
+      entry.current.at = Math.max(entry.current.at, asked);
+      return entry.current;
+    }
     const pending = entry.pending ?? stage(site, version);
     if (entry.current && source.now() - entry.current.at <= source.maxAge) return entry.current;
     const snapshot = await pending;

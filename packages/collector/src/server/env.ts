@@ -70,6 +70,8 @@ export function settingsFromEnv(env: ServerEnv): ServerSettings {
       // Seconds an aggregate query may answer from older data while newer data is staged.
       analyticsMaxAge: integer('JOURNEY_ANALYTICS_MAX_AGE', env.JOURNEY_ANALYTICS_MAX_AGE, 60) * 1000,
       analyticsWarmUp: flag('JOURNEY_ANALYTICS_WARM_UP', env.JOURNEY_ANALYTICS_WARM_UP),
+      // A server runs on: once staged, a site's journeys follow its changes every second.
+      analyticsFollowInterval: 1000,
     },
   };
 }

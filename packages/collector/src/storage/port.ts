@@ -154,3 +154,11 @@ export class StorageUnavailableError extends Error {
     this.name = 'StorageUnavailableError';
   }
 }
+
+/** The storage was closed: it will not answer again (background work stops on it). */
+export class StorageClosedError extends StorageUnavailableError {
+  constructor() {
+    super('storage is closed');
+    this.name = 'StorageClosedError';
+  }
+}

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import { groupCommit } from './group-commit.ts';
 import {
+  StorageClosedError,
   StorageUnavailableError,
   type EventPage,
   type EventQuery,
@@ -86,7 +87,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
   // Every call goes through here, so a driver's "busy", "disk full" or "connection refused" reaches
   // the HTTP layer as StorageUnavailableError (503, retry later) and a bug stays a bug (500).
   async function guard<T>(work: () => Promise<T>): Promise<T> {
-    if (closed) throw new StorageUnavailableError('storage is closed');
+    if (closed) throw new StorageClosedError();
     try {
       return await work();
     } catch (error) {

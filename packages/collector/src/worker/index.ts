@@ -71,7 +71,9 @@ export class JourneyCollector {
       const settings = configured(env);
       return createCollector({
         storage: await openD1Storage(env.DB),
-        config: { ...settings.collector, writeKeys: settings.writeKeys!, secretKey: settings.secretKey! },
+        // No background follow: a timer would keep the Durable Object awake (and billed); its
+        // journeys follow changes when a query asks.
+        config: { ...settings.collector, writeKeys: settings.writeKeys!, secretKey: settings.secretKey!, analyticsFollowInterval: 0 },
         clientIp: (c) => c.req.header('cf-connecting-ip'),
         clientCountry: (c) => c.req.header(countryHeader),
       });
