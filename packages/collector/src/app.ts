@@ -13,6 +13,8 @@ import { importRoutes } from './import/route.ts';
 import { analyticsRoutes } from './analytics/route.ts';
 import { analyticsReports } from './analytics/reports.ts';
 import { dashboardRoutes } from './dashboard/route.ts';
+import { webhookRoutes } from './webhooks/route.ts';
+import { startDelivery } from './webhooks/deliver.ts';
 import { scriptRoutes, type ScriptSource } from './script/route.ts';
 
 export interface CollectorOptions {
@@ -58,8 +60,23 @@ export function createCollector(options: CollectorOptions): Hono {
   app.route('/v1', importRoutes(config, storage, now));
   const reports = analyticsReports(config, storage, now);
   app.route('/v1', analyticsRoutes(config, reports));
+  app.route('/v1', webhookRoutes(config, storage, now));
   app.route('/dashboard', dashboardRoutes(config, reports, journeyReports(config, storage), now));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));
+
+  if (config.webhookInterval > 0) {
+    // The outbox is drained in the background (Node, Bun, Deno); its rows are in the database.
+    const secrets = new Map<string, { url: string; secret: string }>();
+    startDelivery({
+      storage,
+      now,
+      interval: config.webhookInterval,
+      webhook: async (delivery) => {
+        if (!secrets.has(delivery.webhookId)) for (const hook of await storage.listWebhooks(delivery.site)) secrets.set(hook.id, hook);
+        return secrets.get(delivery.webhookId) ?? null;
+      },
+    });
+  }
 
   app.get('/health', async (c) => {
     await storage.ping();

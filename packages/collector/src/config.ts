@@ -40,6 +40,8 @@ export interface CollectorConfig {
    * never wait for them; 0: only when asked (a Worker, which has no background).
    */
   analyticsFollowInterval: number;
+  /** How often (ms) to send due webhook deliveries in the background; 0: never (a Worker). */
+  webhookInterval: number;
 }
 
 export type CollectorSettings = Pick<CollectorConfig, 'writeKeys' | 'secretKey'> & Partial<CollectorConfig>;
@@ -66,6 +68,7 @@ export function collectorConfig(settings: CollectorSettings): CollectorConfig {
     analyticsMaxAge: 60 * 1000,
     analyticsWarmUp: false,
     analyticsFollowInterval: 0,
+    webhookInterval: 0,
     ...settings,
   };
 }

@@ -72,6 +72,7 @@ export function settingsFromEnv(env: ServerEnv): ServerSettings {
       analyticsWarmUp: flag('JOURNEY_ANALYTICS_WARM_UP', env.JOURNEY_ANALYTICS_WARM_UP),
       // A server runs on: once staged, a site's journeys follow its changes every second.
       analyticsFollowInterval: 1000,
+      webhookInterval: 1000,
     },
   };
 }

@@ -4,6 +4,7 @@ import type { StrongIdentifier } from '../identity/identifiers.ts';
 import type { AccountRecord, ErasureCounts, PersonRecord, PersonSummary } from '../identity/records.ts';
 import type { OfflineTouchpoint } from '../import/offline-touchpoint.ts';
 import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from './journey/facts.ts';
+import type { Delivery, DeliveryOutcome, DeliveryStatus, NewWebhook, Webhook } from './webhooks.ts';
 
 /** An accepted event ready to store: the columns the queries filter on, plus the event as JSON. */
 export interface NewEvent {
@@ -126,11 +127,25 @@ export interface JourneyStore {
 
 export type JourneyChanges = { version: string } & ({ full: true } | { full: false; streams: string[]; accounts: string[] });
 
+/** Webhook subscriptions and their outbox (storage/webhooks.ts). */
+export interface WebhookStore {
+  createWebhook(site: string, webhook: NewWebhook, now: number): Promise<Webhook>;
+  listWebhooks(site: string): Promise<Webhook[]>;
+  /** False when there is no such subscription. Its deliveries go with it. */
+  deleteWebhook(site: string, id: string): Promise<boolean>;
+  listDeliveries(site: string, webhookId: string, options: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]>;
+  /** Deliveries due at `now`, held for `lease` ms for the caller to send. */
+  claimDeliveries(limit: number, lease: number, now: number): Promise<Delivery[]>;
+  settleDelivery(id: string, outcome: DeliveryOutcome): Promise<void>;
+  /** Due again at `now`, with its id; null when there is no such delivery. */
+  replayDelivery(site: string, webhookId: string, id: string, now: number): Promise<Delivery | null>;
+}
+
 /**
  * The one port every database adapter implements (SQLite, D1, PostgreSQL). The contract suite in
  * `contract.ts` is its specification: an adapter is done when it passes.
  */
-export interface Storage extends IdentityStore, ImportStore, JourneyStore {
+export interface Storage extends IdentityStore, ImportStore, JourneyStore, WebhookStore {
   /**
    * Stores events whose (site, messageId) is new and skips the rest. Resolves only once the stored
    * ones are durably committed, with `inserted[i]` telling whether `events[i]` was stored.

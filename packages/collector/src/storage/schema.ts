@@ -18,6 +18,39 @@ export interface Database {
   imported_touchpoints: ImportedTouchpointsTable;
   journey_touchpoints: JourneyTouchpointsTable;
   journey_rollup: { name: string; seq: number };
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+}
+
+export interface WebhooksTable {
+  id: string;
+  site: string;
+  url: string;
+  secret: string;
+  /** JSON: the event types it wants. */
+  events: string;
+  /** JSON, or null: conditions on the payload (webhooks/filter.ts). */
+  filter: string | null;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  /** The Journey-Delivery header: the same on every attempt and replay. */
+  id: string;
+  site: string;
+  webhook_id: string;
+  event: string;
+  payload: string;
+  /** pending, delivered, or dead (retries gave up: the dead-letter list). */
+  status: string;
+  attempts: number;
+  created_at: number;
+  next_attempt_at: number;
+  /** A sender holds it until then; another one leaves it alone. */
+  claimed_until: number;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
 }
 
 /**

@@ -20,6 +20,7 @@ import { queryLimits, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
 import { changedSince, countAdminChange, deriveStreams, factsVersion, followEvents } from './journey/rollup.ts';
 import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
+import { claimDeliveries, createWebhook, deleteWebhook, enqueue, listDeliveries, listWebhooks, outboxBefore, replayDelivery, settleDelivery } from './webhooks.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -124,6 +125,8 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         .map((index) => events[index]!)
         .filter((event) => event.facts)
         .map((event) => ({ site: event.site, messageId: event.messageId, at: event.timestamp, facts: event.facts! }));
+      // Subscriptions, read before the identity facts, so the deliveries can tell what is new.
+      const outbox = await outboxBefore(trx, (transactional ? [...inserted] : unique).map((index) => events[index]!));
       if (facts.length) {
         const filtered = recentFacts.filter(facts);
         remember = filtered.remember;
@@ -136,6 +139,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         const stored = await insertEvents(trx, unique.map((index) => events[index]!));
         inserted = new Set(unique.filter((_, position) => stored[position]));
       }
+      if (outbox) await enqueue(trx, [...inserted].map((index) => events[index]!), outbox);
       let eventIndex = 0;
       if (work.some((item) => typeof item === 'function')) await lockGraph?.(trx);
       for (const [index, item] of work.entries()) {
@@ -322,6 +326,14 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       }),
 
     scopedJourneyFacts: (site, factsOptions, scope) => guard(() => scopedJourneyFacts(db, site, factsOptions, scope)),
+
+    createWebhook: (site, webhook, at) => guard(() => createWebhook(db, site, webhook, at)),
+    listWebhooks: (site) => guard(() => listWebhooks(db, site)),
+    deleteWebhook: (site, id) => guard(() => deleteWebhook(db, site, id)),
+    listDeliveries: (site, webhookId, deliveryOptions) => guard(() => listDeliveries(db, site, webhookId, deliveryOptions)),
+    claimDeliveries: (limit, lease, at) => guard(() => claimDeliveries(db, at, limit, lease)),
+    settleDelivery: (id, outcome) => guard(() => settleDelivery(db, id, outcome)),
+    replayDelivery: (site, webhookId, id, at) => guard(() => replayDelivery(db, site, webhookId, id, at)),
 
     ping: () =>
       guard(async () => {

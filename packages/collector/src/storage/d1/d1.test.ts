@@ -6,6 +6,7 @@ import { storageContract } from '../contract.ts';
 import { identityContract } from '../identity-contract.ts';
 import { importContract } from '../import-contract.ts';
 import { analyticsContract } from '../analytics-contract.ts';
+import { webhookContract } from '../webhook-contract.ts';
 import { IdentityConflictError, StorageUnavailableError, type Storage } from '../port.ts';
 import { d1MigrationFiles } from './migrations.ts';
 import { d1MigrationsDir } from '../../../scripts/d1-migrations.ts';
@@ -80,6 +81,7 @@ storageContract('Cloudflare D1 (workerd)', subject);
 identityContract('Cloudflare D1 (workerd)', subject);
 importContract('Cloudflare D1 (workerd)', subject);
 analyticsContract('Cloudflare D1 (workerd)', subject);
+webhookContract('Cloudflare D1 (workerd)', subject);
 
 describe('D1', () => {
   it('refuses a database without the schema, and says how to apply it', async () => {

@@ -4,6 +4,7 @@ import { storageContract } from '../contract.ts';
 import { identityContract } from '../identity-contract.ts';
 import { importContract } from '../import-contract.ts';
 import { analyticsContract } from '../analytics-contract.ts';
+import { webhookContract } from '../webhook-contract.ts';
 import type { Storage } from '../port.ts';
 import { openPostgresStorage } from './index.ts';
 import { story } from '../story.ts';
@@ -67,6 +68,7 @@ describe.runIf(available)('PostgreSQL', () => {
   identityContract('PostgreSQL', subject);
   importContract('PostgreSQL', subject);
   analyticsContract('PostgreSQL', subject);
+  webhookContract('PostgreSQL', subject);
 });
 
 describe.runIf(available)('PostgreSQL partitions', () => {

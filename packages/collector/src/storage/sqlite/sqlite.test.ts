@@ -7,6 +7,7 @@ import { newEvent, storageContract } from '../contract.ts';
 import { identityContract } from '../identity-contract.ts';
 import { importContract } from '../import-contract.ts';
 import { analyticsContract } from '../analytics-contract.ts';
+import { webhookContract } from '../webhook-contract.ts';
 import type { Storage } from '../port.ts';
 import { openSqliteStorage } from './index.ts';
 import { migrations } from '../migrations.ts';
@@ -36,6 +37,7 @@ storageContract('SQLite file (node:sqlite)', subject);
 identityContract('SQLite file (node:sqlite)', subject);
 importContract('SQLite file (node:sqlite)', subject);
 analyticsContract('SQLite file (node:sqlite)', subject);
+webhookContract('SQLite file (node:sqlite)', subject);
 
 describe('SQLite file', () => {
   it('runs in WAL mode and records its migrations', async () => {

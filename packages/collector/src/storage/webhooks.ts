@@ -1,0 +1,199 @@
+/**
+ * Webhook subscriptions and their outbox. A journey event's deliveries are written in the
+ * transaction that stores the event that caused it, so none is lost to a crash between the two;
+ * senders claim due deliveries for a while (a lease), so two collectors on one database do not
+ * send one twice at once.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+import type { NewEvent } from './port.ts';
+import { causedBy, type WebhookEvent, type WebhookPayload } from '../webhooks/events.ts';
+import { chunk, limitsOf } from './identity/scope.ts';
+
+type Db = Kysely<Database>;
+
+export interface NewWebhook {
+  url: string;
+  secret: string;
+  events: WebhookEvent[];
+}
+
+export interface Webhook extends NewWebhook {
+  id: string;
+  site: string;
+  createdAt: number;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+
+export interface Delivery {
+  id: string;
+  site: string;
+  webhookId: string;
+  event: WebhookEvent;
+  /** The JSON body sent, exactly. */
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  createdAt: number;
+  nextAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  deliveredAt: number | null;
+}
+
+/** What one attempt came to: delivered, or failed with a next attempt (null: given up, dead). */
+export type DeliveryOutcome = { delivered: true; at: number; status: number } | { delivered: false; at: number; status: number | null; error: string; nextAttemptAt: number | null };
+
+const webhookOf = (row: Database['webhooks']): Webhook => ({
+  id: row.id,
+  site: row.site,
+  url: row.url,
+  secret: row.secret,
+  events: JSON.parse(row.events) as WebhookEvent[],
+  createdAt: Number(row.created_at),
+});
+
+const deliveryOf = (row: Database['webhook_deliveries']): Delivery => ({
+  id: row.id,
+  site: row.site,
+  webhookId: row.webhook_id,
+  event: row.event as WebhookEvent,
+  payload: row.payload,
+  status: row.status as DeliveryStatus,
+  attempts: Number(row.attempts),
+  createdAt: Number(row.created_at),
+  nextAttemptAt: Number(row.next_attempt_at),
+  lastStatus: row.last_status === null ? null : Number(row.last_status),
+  lastError: row.last_error,
+  deliveredAt: row.delivered_at === null ? null : Number(row.delivered_at),
+});
+
+export async function createWebhook(db: Db, site: string, webhook: NewWebhook, now: number): Promise<Webhook> {
+  const row = { id: `wh_${crypto.randomUUID().replaceAll('-', '')}`, site, url: webhook.url, secret: webhook.secret, events: JSON.stringify(webhook.events), filter: null, created_at: now };
+  await db.insertInto('webhooks').values(row).execute();
+  return webhookOf(row);
+}
+
+export async function listWebhooks(db: Db, site: string): Promise<Webhook[]> {
+  return (await db.selectFrom('webhooks').selectAll().where('site', '=', site).orderBy('created_at').orderBy('id').execute()).map(webhookOf);
+}
+
+/** Removes a subscription and its deliveries not yet made; those made stay readable no more. */
+export async function deleteWebhook(db: Db, site: string, id: string): Promise<boolean> {
+  const removed = await db.deleteFrom('webhooks').where('site', '=', site).where('id', '=', id).executeTakeFirst();
+  if (Number(removed.numDeletedRows) === 0) return false;
+  await db.deleteFrom('webhook_deliveries').where('site', '=', site).where('webhook_id', '=', id).execute();
+  return true;
+}
+
+export async function listDeliveries(db: Db, site: string, webhookId: string, options: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]> {
+  let query = db.selectFrom('webhook_deliveries').selectAll().where('site', '=', site).where('webhook_id', '=', webhookId);
+  if (options.status) query = query.where('status', '=', options.status);
+  return (await query.orderBy('created_at', 'desc').orderBy('id').limit(options.limit).execute()).map(deliveryOf);
+}
+
+/** Deliveries due at `now`, claimed until `now + lease`: whoever claimed them sends them. */
+export async function claimDeliveries(db: Db, now: number, limit: number, lease: number): Promise<Delivery[]> {
+  const due = await db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where('claimed_until', '<=', now)
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .execute();
+  const claimed: Delivery[] = [];
+  for (const row of due) {
+    // Only if nobody claimed it in between: the update is the lock.
+    const taken = await db
+      .updateTable('webhook_deliveries')
+      .set({ claimed_until: now + lease })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where('claimed_until', '<=', now)
+      .executeTakeFirst();
+    if (Number(taken.numUpdatedRows) === 1) claimed.push(deliveryOf(row));
+  }
+  return claimed;
+}
+
+export async function settleDelivery(db: Db, id: string, outcome: DeliveryOutcome): Promise<void> {
+  const attempt = { attempts: (await db.selectFrom('webhook_deliveries').select('attempts').where('id', '=', id).executeTakeFirst())?.attempts ?? 0 };
+  const attempts = Number(attempt.attempts) + 1;
+  const update = outcome.delivered
+    ? { status: 'delivered', attempts, last_status: outcome.status, last_error: null, delivered_at: outcome.at, claimed_until: 0 }
+    : { status: outcome.nextAttemptAt === null ? 'dead' : 'pending', attempts, last_status: outcome.status, last_error: outcome.error.slice(0, 500), next_attempt_at: outcome.nextAttemptAt ?? outcome.at, claimed_until: 0 };
+  await db.updateTable('webhook_deliveries').set(update).where('id', '=', id).execute();
+}
+
+/** Sends a delivery again, with the same id (receivers dedupe by it), as soon as a sender looks. */
+export async function replayDelivery(db: Db, site: string, webhookId: string, id: string, now: number): Promise<Delivery | null> {
+  const updated = await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'pending', next_attempt_at: now, claimed_until: 0 })
+    .where('site', '=', site)
+    .where('webhook_id', '=', webhookId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) return null;
+  const row = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  return deliveryOf(row);
+}
+
+/**
+ * Within a commit: the subscriptions of the sites of these events (none: nothing more to do),
+ * and the accounts their groupIds named before (to tell which the commit creates).
+ */
+export async function outboxBefore(trx: Db, events: readonly NewEvent[]): Promise<{ hooks: Map<string, Webhook[]>; accountsBefore: Set<string> } | null> {
+  const sites = [...new Set(events.map((event) => event.site))];
+  if (sites.length === 0) return null;
+  const rows = await trx.selectFrom('webhooks').selectAll().where('site', 'in', sites).execute();
+  if (rows.length === 0) return null;
+  const hooks = new Map<string, Webhook[]>();
+  for (const hook of rows.map(webhookOf)) hooks.set(hook.site, [...(hooks.get(hook.site) ?? []), hook]);
+  const accountsBefore = new Set<string>();
+  const size = Math.max(1, Math.min(500, limitsOf(trx).maxParameters - 10));
+  for (const site of sites) {
+    if (!hooks.get(site)?.some((hook) => hook.events.includes('account.created'))) continue;
+    const named = [...new Set(events.filter((event) => event.site === site && event.groupId).map((event) => event.groupId!))];
+    for (const part of chunk(named, size)) {
+      for (const row of await trx.selectFrom('accounts').select('account_id').where('site', '=', site).where('account_id', 'in', part).execute()) accountsBefore.add(`${site}\u0000${row.account_id}`);
+    }
+  }
+  return { hooks, accountsBefore };
+}
+
+/**
+ * Within the same commit, after the events and their identity facts: the deliveries they cause,
+ * due from when their event arrived (the collector's clock).
+ */
+export async function enqueue(trx: Db, events: readonly NewEvent[], before: { hooks: Map<string, Webhook[]>; accountsBefore: Set<string> }): Promise<void> {
+  const rows: Array<Database['webhook_deliveries']> = [];
+  const created = new Set<string>();
+  for (const event of events) {
+    const hooks = before.hooks.get(event.site);
+    if (!hooks) continue;
+    const identity = async (kind: string, value: string | null) =>
+      value === null ? undefined : await trx.selectFrom('identifiers').select(['person_id', 'first_message_id']).where('site', '=', event.site).where('kind', '=', kind).where('value', '=', value).executeTakeFirst();
+    const byUser = await identity('userId', event.userId);
+    const stored = JSON.parse(event.payload) as { traits?: { email?: unknown }; context?: { traits?: { email?: unknown } } };
+    const email = stored.traits?.email ?? stored.context?.traits?.email;
+    const byEmail = event.userId === null && typeof email === 'string' ? await identity('email', email.trim().toLowerCase()) : undefined;
+    const personId = byUser?.person_id ?? byEmail?.person_id ?? (await identity('anonymousId', event.anonymousId))?.person_id;
+    const accountKey = `${event.site}\u0000${event.groupId}`;
+    const isNew = event.groupId !== null && !before.accountsBefore.has(accountKey) && !created.has(accountKey);
+    if (isNew) created.add(accountKey);
+    const caused = causedBy(event, { ...(personId && { personId }), identified: (byUser ?? byEmail)?.first_message_id === event.messageId, created: isNew });
+    for (const journeyEvent of caused) {
+      for (const hook of hooks.filter((candidate) => candidate.events.includes(journeyEvent.type))) {
+        const id = `dl_${crypto.randomUUID().replaceAll('-', '')}`;
+        const payload: WebhookPayload = { id, ...journeyEvent };
+        rows.push({ id, site: event.site, webhook_id: hook.id, event: journeyEvent.type, payload: JSON.stringify(payload), status: 'pending', attempts: 0, created_at: event.receivedAt, next_attempt_at: event.receivedAt, claimed_until: 0, last_status: null, last_error: null, delivered_at: null });
+      }
+    }
+  }
+  const perInsert = Math.max(1, Math.floor((limitsOf(trx).maxParameters - 1) / 14));
+  for (const part of chunk(rows, perInsert)) await trx.insertInto('webhook_deliveries').values(part).execute();
+}

@@ -1,0 +1,53 @@
+/**
+ * What Journey tells marketing-automation tools, and the payload of each: who (the person or
+ * account), when, and the event that caused it. Built from a stored event, in the transaction
+ * that stores it (storage/webhooks.ts). Pure.
+ */
+import type { NewEvent } from '../storage/port.ts';
+
+export const webhookEvents = ['person.identified', 'account.created', 'form.abandoned', 'person.stage_changed', 'account.stage_changed'] as const;
+export type WebhookEvent = (typeof webhookEvents)[number];
+
+export interface WebhookPayload {
+  /** The delivery's id: the Journey-Delivery header too. */
+  id: string;
+  type: WebhookEvent;
+  /** When it happened (the event's corrected time). */
+  occurredAt: string;
+  site: string;
+  person?: { id?: string; userId?: string; anonymousId?: string; traits?: Record<string, unknown> };
+  account?: { id: string; traits?: Record<string, unknown> };
+  /** The stored event that caused it. */
+  cause: { messageId: string; type: string; event?: string };
+  /** What else the event said (a form's id and last field, a page). */
+  data?: Record<string, unknown>;
+}
+
+type Stored = { event?: string; traits?: Record<string, unknown>; properties?: Record<string, unknown>; context?: { page?: Record<string, unknown> } };
+
+const person = (event: NewEvent, personId: string | undefined, traits?: Record<string, unknown>): WebhookPayload['person'] => ({
+  ...(personId && { id: personId }),
+  ...(event.userId && { userId: event.userId }),
+  ...(event.anonymousId && { anonymousId: event.anonymousId }),
+  ...(traits && Object.keys(traits).length > 0 && { traits }),
+});
+
+/**
+ * The webhook events one stored event causes. `identified`: its user id (or, without one, the
+ * email its traits give) was seen for the first time in it; `created`: its groupId named an
+ * account that did not exist before it.
+ */
+export function causedBy(event: NewEvent, facts: { personId?: string; identified: boolean; created: boolean }): Array<Omit<WebhookPayload, 'id'>> {
+  const stored = JSON.parse(event.payload) as Stored;
+  const base = { occurredAt: new Date(event.timestamp).toISOString(), site: event.site, cause: { messageId: event.messageId, type: event.type, ...(stored.event && { event: stored.event }) } };
+  const out: Array<Omit<WebhookPayload, 'id'>> = [];
+  if (facts.identified) out.push({ ...base, type: 'person.identified', person: person(event, facts.personId, stored.traits) });
+  if (facts.created && event.groupId) {
+    out.push({ ...base, type: 'account.created', account: { id: event.groupId, ...(event.type === 'group' && stored.traits && { traits: stored.traits }) }, person: person(event, facts.personId) });
+  }
+  if (event.type === 'track' && stored.event === 'Form Abandoned') {
+    const page = stored.context?.page;
+    out.push({ ...base, type: 'form.abandoned', person: person(event, facts.personId), data: { ...stored.properties, ...(page && { page: { path: page['path'], url: page['url'] } }) } });
+  }
+  return out;
+}
