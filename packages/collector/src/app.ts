@@ -58,13 +58,21 @@ export function createCollector(options: CollectorOptions): Hono {
   app.route('/v1', identityRoutes(config, storage));
   app.route('/v1', journeyRoutes(config, storage));
   app.route('/v1', importRoutes(config, storage, now));
-  const reports = analyticsReports(config, storage, now);
+  const reports = analyticsReports(config, storage, now, log);
   app.route('/v1', analyticsRoutes(config, reports));
-  app.route('/v1', webhookRoutes(config, storage, now));
+  app.route('/v1', webhookRoutes(config, storage, now, (site) => reports.watch(site)));
   app.route('/dashboard', dashboardRoutes(config, reports, journeyReports(config, storage), now));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));
 
   if (config.webhookInterval > 0) {
+    // Stage changes are seen by following the staging: from the start where someone subscribed.
+    for (const site of new Set(config.writeKeys.map((key) => key.site))) {
+      const watch = async () => {
+        const hooks = await storage.listWebhooks(site);
+        if (hooks.some((hook) => hook.events.some((event) => event.endsWith('.stage_changed')))) await reports.watch(site);
+      };
+      watch().catch((error: unknown) => log(`following ${site} for stage-change webhooks failed`, error));
+    }
     // The outbox is drained in the background (Node, Bun, Deno); its rows are in the database.
     const secrets = new Map<string, { url: string; secret: string }>();
     startDelivery({

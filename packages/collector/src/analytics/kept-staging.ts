@@ -9,17 +9,24 @@
 import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from '../storage/journey/facts.ts';
 import type { JourneyStore } from '../storage/port.ts';
 import type { StageModel } from '../journey/stages.ts';
-import { SiteJourneys, type StagedOwners } from './site-journeys.ts';
+import { SiteJourneys, type Restaged, type StagedOwners } from './site-journeys.ts';
 
 export interface KeptStagingOptions {
   storage: JourneyStore;
   model: StageModel;
   facts: JourneyFactsOptions;
+  /**
+   * After each staging, with whom it staged again (`all` for a whole staging): where stage
+   * changes are announced. Its failure fails the staging's caller, not the staging.
+   */
+  staged?: (site: string, journeys: SiteJourneys, restaged: Restaged | 'all') => Promise<void>;
 }
 
 interface Kept {
   journeys: SiteJourneys;
   version: string;
+  /** Whom the staging that made it staged again. */
+  restaged: Restaged | 'all' | null;
 }
 
 /** Stages a site's people and accounts as its journey facts are now, following changes from the last time. */
@@ -29,13 +36,13 @@ export function keptStaging(options: KeptStagingOptions): (site: string) => Prom
 
   const whole = async (site: string): Promise<Kept> => {
     const version = await storage.journeyVersion();
-    return { journeys: new SiteJourneys(model, await storage.journeyFacts(site, options.facts)), version };
+    return { journeys: new SiteJourneys(model, await storage.journeyFacts(site, options.facts)), version, restaged: 'all' };
   };
 
   const follow = async (site: string, kept: Kept): Promise<Kept> => {
     const changes = await storage.journeyChanges(site, kept.version);
     if (changes.full) return whole(site);
-    if (changes.version === kept.version) return kept;
+    if (changes.version === kept.version) return { ...kept, restaged: null };
     const limit = Math.max(1_000, kept.journeys.people / 10);
     const streams = new Set(changes.streams);
     const persons = new Set<string>();
@@ -57,8 +64,9 @@ export function keptStaging(options: KeptStagingOptions): (site: string) => Prom
       if (persons.size > limit || streams.size > limit * 4) return whole(site);
     }
     const scope = { streams: [...streams], persons: [...persons], accounts: [] };
-    if (!kept.journeys.apply(merged(reads), scope)) return whole(site);
-    return { journeys: kept.journeys, version: changes.version };
+    const restaged = kept.journeys.apply(merged(reads), scope);
+    if (!restaged) return whole(site);
+    return { journeys: kept.journeys, version: changes.version, restaged };
   };
 
   return (site) => {
@@ -73,7 +81,9 @@ export function keptStaging(options: KeptStagingOptions): (site: string) => Prom
         delete entry.kept;
         throw error;
       }
-      return entry.kept.journeys.owners();
+      const { journeys, restaged } = entry.kept;
+      if (restaged && options.staged) await options.staged(site, journeys, restaged);
+      return journeys.owners();
     });
     entry.queue = staged.catch(() => {});
     return staged;

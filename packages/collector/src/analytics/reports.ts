@@ -21,6 +21,7 @@ import { analyticsQuery, type AnalyticsQuery } from './query.ts';
 import { createSnapshots } from './snapshots.ts';
 import { traitKeysOf, type StagedOwners } from './staged-owners.ts';
 import { accountDirectory, personDirectory } from './directory.ts';
+import { stageAnnouncer } from '../webhooks/stage-changes.ts';
 
 const iso = (range: DateRange) => ({ from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
 
@@ -46,11 +47,13 @@ interface Read {
 
 export type AnalyticsReports = ReturnType<typeof analyticsReports>;
 
-export function analyticsReports(config: CollectorConfig, storage: Storage, now: () => number) {
+export function analyticsReports(config: CollectorConfig, storage: Storage, now: () => number, log: (message: string, error: unknown) => void = () => {}) {
   const model = config.stageModel;
+  // Where webhooks are sent (a server), every staging records stages, and announces their changes.
+  const announce = config.webhookInterval > 0 ? stageAnnouncer(storage, now, log) : undefined;
   const snapshotOf = createSnapshots({
     version: () => storage.journeyVersion(),
-    stage: keptStaging({ storage, model, facts: { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts } }),
+    stage: keptStaging({ storage, model, facts: { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts }, ...(announce && { staged: announce }) }),
     now,
     maxAge: config.analyticsMaxAge,
   });
@@ -94,6 +97,14 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
 
   return {
     model,
+
+    /**
+     * Stage a site now and follow its changes from then on (stage-change webhooks need it);
+     * resolves once staged, and where webhooks are sent, its stages recorded.
+     */
+    async watch(site: string): Promise<void> {
+      await staged(site);
+    },
 
     /** People and accounts per stage, conversion and drop-off, and the friction points. */
     async funnel(site: string, queryString: QueryString) {

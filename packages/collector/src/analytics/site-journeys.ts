@@ -26,6 +26,12 @@ export interface StagedOwners {
 
 type TraitFact = JourneyFacts['traits'][number];
 
+/** Who a change staged again: their stage may have moved. */
+export interface Restaged {
+  people: string[];
+  accounts: string[];
+}
+
 const add = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
   const set = index.get(key);
   if (set) set.add(value);
@@ -108,15 +114,20 @@ export class SiteJourneys {
    * its people's touchpoints (before and now). False when the change reaches further than facts of
    * a scope can say (a domain claimed anew moves people by their work email): stage whole again.
    */
-  apply(facts: JourneyFacts & { accounts: string[] }, scope: JourneyScope): boolean {
-    if (JSON.stringify(facts.domainClaims) !== this.#domainClaims) return false;
+  apply(facts: JourneyFacts & { accounts: string[] }, scope: JourneyScope): Restaged | null {
+    if (JSON.stringify(facts.domainClaims) !== this.#domainClaims) return null;
     const persons = new Set(scope.persons);
     const accounts = new Set(facts.accounts);
     this.#replace(facts, scope, persons, accounts, new Set([...scope.persons.map((id) => `person:${id}`), ...facts.accounts.map((id) => `account:${id}`)]));
     for (const person of persons) this.#stagePerson(person);
     for (const account of accounts) this.#stageAccount(account);
     this.#owners = undefined;
-    return true;
+    return { people: [...persons], accounts: [...accounts] };
+  }
+
+  /** A person or account as staged now (undefined: no touchpoints). */
+  staged(kind: 'person' | 'account', id: string): StagedOwner | undefined {
+    return kind === 'person' ? this.#people.get(id) : this.#accounts.get(id);
   }
 
   /** Every person and account with touchpoints, staged. */

@@ -152,6 +152,17 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
         await db.schema.createIndex('webhook_deliveries_webhook').on('webhook_deliveries').columns(['webhook_id', 'created_at']).execute();
+        // The stage each person and account was last announced in: a change is announced once,
+        // by whichever collector records it first.
+        await db.schema
+          .createTable('journey_stages')
+          .addColumn('site', 'text', (c) => c.notNull())
+          .addColumn('owner_kind', 'text', (c) => c.notNull())
+          .addColumn('owner_id', 'text', (c) => c.notNull())
+          .addColumn('stage', 'text', (c) => c.notNull())
+          .addColumn('entered_at', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('journey_stages_key', ['site', 'owner_kind', 'owner_id'])
+          .execute();
       },
     },
   };

@@ -5,6 +5,7 @@ import type { AccountRecord, ErasureCounts, PersonRecord, PersonSummary } from '
 import type { OfflineTouchpoint } from '../import/offline-touchpoint.ts';
 import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from './journey/facts.ts';
 import type { Delivery, DeliveryOutcome, DeliveryStatus, NewWebhook, Webhook } from './webhooks.ts';
+import type { StageRecord } from '../webhooks/events.ts';
 
 /** An accepted event ready to store: the columns the queries filter on, plus the event as JSON. */
 export interface NewEvent {
@@ -137,6 +138,11 @@ export interface WebhookStore {
   /** Deliveries due at `now`, held for `lease` ms for the caller to send. */
   claimDeliveries(limit: number, lease: number, now: number): Promise<Delivery[]>;
   settleDelivery(id: string, outcome: DeliveryOutcome): Promise<void>;
+  /**
+   * Records people's and accounts' stages as staged now; a delivery for each that moved since the
+   * last record, in the same transaction. The site's first record announces nothing.
+   */
+  recordStages(site: string, stages: readonly StageRecord[], now: number): Promise<number>;
   /** Due again at `now`, with its id; null when there is no such delivery. */
   replayDelivery(site: string, webhookId: string, id: string, now: number): Promise<Delivery | null>;
 }

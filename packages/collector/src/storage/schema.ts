@@ -20,6 +20,7 @@ export interface Database {
   journey_rollup: { name: string; seq: number };
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  journey_stages: { site: string; owner_kind: string; owner_id: string; stage: string; entered_at: number };
 }
 
 export interface WebhooksTable {

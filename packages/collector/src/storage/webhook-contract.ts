@@ -92,5 +92,31 @@ export function webhookContract(name: string, subject: ContractSubject): void {
       await storage.settleDelivery(third!.id, { delivered: true, at: Date.now(), status: 204 });
       expect((await storage.listDeliveries(site, hook.id, { limit: 10 }))[0]).toMatchObject({ status: 'delivered', attempts: 3, lastStatus: 204, lastError: null });
     });
+    it('records stages, and announces each change once, to the subscriptions that want it; the first record announces nothing', async () => {
+      const storage = await open();
+      const all = await storage.createWebhook(site, { url: 'https://ma.example/all', secret, events: ['person.stage_changed', 'account.stage_changed'] }, t0);
+      const buyers = await storage.createWebhook(site, { url: 'https://ma.example/buyers', secret, events: ['person.stage_changed'], filter: { stages: ['purchase'] } }, t0);
+      const record = (id: string, stage: string, at: number, kind: 'person' | 'account' = 'person') => ({ kind, id, stage, at, cause: { touchpoint: { id: `t-${id}-${stage}`, kind: 'session', name: '/pricing', channel: 'Email', at: new Date(at).toISOString() } } });
+      expect(await storage.recordStages(site, [record('p-ann', 'awareness', t0), record('northwind', 'awareness', t0, 'account')], t0)).toBe(0);
+      expect(await storage.listDeliveries(site, all.id, { limit: 10 })).toEqual([]);
+
+      expect(await storage.recordStages(site, [record('p-ann', 'consideration', t0 + minute), record('p-ben', 'awareness', t0 + minute), record('northwind', 'awareness', t0, 'account')], t0 + minute)).toBe(2);
+      // The same again, as a second collector would: nothing more.
+      expect(await storage.recordStages(site, [record('p-ann', 'consideration', t0 + minute)], t0 + minute)).toBe(0);
+      expect(await storage.recordStages(site, [record('p-ann', 'purchase', t0 + 2 * minute), record('northwind', 'purchase', t0 + 2 * minute, 'account')], t0 + 2 * minute)).toBe(2);
+
+      const told = (await payloads(storage, all.id)).map((payload) => [payload.type, payload.person?.id ?? payload.account?.id, payload.stage.from, payload.stage.to]);
+      expect(told.sort()).toEqual(
+        [
+          ['account.stage_changed', 'northwind', 'awareness', 'purchase'],
+          ['person.stage_changed', 'p-ann', 'awareness', 'consideration'],
+          ['person.stage_changed', 'p-ann', 'consideration', 'purchase'],
+          ['person.stage_changed', 'p-ben', null, 'awareness'],
+        ].sort(),
+      );
+      const [purchase] = await payloads(storage, buyers.id);
+      expect(await payloads(storage, buyers.id)).toHaveLength(1);
+      expect(purchase).toMatchObject({ type: 'person.stage_changed', person: { id: 'p-ann' }, stage: { from: 'consideration', to: 'purchase' }, occurredAt: new Date(t0 + 2 * minute).toISOString(), cause: { touchpoint: { id: 't-p-ann-purchase', name: '/pricing' } } });
+    });
   });
 }

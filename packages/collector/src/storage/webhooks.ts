@@ -7,15 +7,21 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { NewEvent } from './port.ts';
-import { causedBy, type WebhookEvent, type WebhookPayload } from '../webhooks/events.ts';
+import { causedBy, stageChanged, type StageRecord, type WebhookEvent, type WebhookPayload } from '../webhooks/events.ts';
 import { chunk, limitsOf } from './identity/scope.ts';
 
 type Db = Kysely<Database>;
+
+/** Which of its events a subscription wants: stage changes into these stages only. */
+export interface WebhookFilter {
+  stages?: string[];
+}
 
 export interface NewWebhook {
   url: string;
   secret: string;
   events: WebhookEvent[];
+  filter?: WebhookFilter;
 }
 
 export interface Webhook extends NewWebhook {
@@ -51,6 +57,7 @@ const webhookOf = (row: Database['webhooks']): Webhook => ({
   url: row.url,
   secret: row.secret,
   events: JSON.parse(row.events) as WebhookEvent[],
+  ...(row.filter !== null && { filter: JSON.parse(row.filter) as WebhookFilter }),
   createdAt: Number(row.created_at),
 });
 
@@ -70,7 +77,15 @@ const deliveryOf = (row: Database['webhook_deliveries']): Delivery => ({
 });
 
 export async function createWebhook(db: Db, site: string, webhook: NewWebhook, now: number): Promise<Webhook> {
-  const row = { id: `wh_${crypto.randomUUID().replaceAll('-', '')}`, site, url: webhook.url, secret: webhook.secret, events: JSON.stringify(webhook.events), filter: null, created_at: now };
+  const row = {
+    id: `wh_${crypto.randomUUID().replaceAll('-', '')}`,
+    site,
+    url: webhook.url,
+    secret: webhook.secret,
+    events: JSON.stringify(webhook.events),
+    filter: webhook.filter ? JSON.stringify(webhook.filter) : null,
+    created_at: now,
+  };
   await db.insertInto('webhooks').values(row).execute();
   return webhookOf(row);
 }
@@ -187,13 +202,56 @@ export async function enqueue(trx: Db, events: readonly NewEvent[], before: { ho
     if (isNew) created.add(accountKey);
     const caused = causedBy(event, { ...(personId && { personId }), identified: (byUser ?? byEmail)?.first_message_id === event.messageId, created: isNew });
     for (const journeyEvent of caused) {
-      for (const hook of hooks.filter((candidate) => candidate.events.includes(journeyEvent.type))) {
-        const id = `dl_${crypto.randomUUID().replaceAll('-', '')}`;
-        const payload: WebhookPayload = { id, ...journeyEvent };
-        rows.push({ id, site: event.site, webhook_id: hook.id, event: journeyEvent.type, payload: JSON.stringify(payload), status: 'pending', attempts: 0, created_at: event.receivedAt, next_attempt_at: event.receivedAt, claimed_until: 0, last_status: null, last_error: null, delivered_at: null });
-      }
+      for (const hook of hooks.filter((candidate) => candidate.events.includes(journeyEvent.type))) rows.push(deliveryRow(event.site, hook.id, journeyEvent, event.receivedAt));
     }
   }
   const perInsert = Math.max(1, Math.floor((limitsOf(trx).maxParameters - 1) / 14));
   for (const part of chunk(rows, perInsert)) await trx.insertInto('webhook_deliveries').values(part).execute();
+}
+
+const deliveryRow = (site: string, webhookId: string, payload: Omit<WebhookPayload, 'id'>, at: number): Database['webhook_deliveries'] => {
+  const id = `dl_${crypto.randomUUID().replaceAll('-', '')}`;
+  return { id, site, webhook_id: webhookId, event: payload.type, payload: JSON.stringify({ id, ...payload }), status: 'pending', attempts: 0, created_at: at, next_attempt_at: at, claimed_until: 0, last_status: null, last_error: null, delivered_at: null };
+};
+
+/**
+ * Records where people and accounts are now, and in the same transaction writes a delivery for
+ * each whose stage differs from the one recorded (to the subscriptions that want it). The site's
+ * first record is the baseline: nothing before it is announced. Resolves with how many changed.
+ */
+export async function recordStages(trx: Db, site: string, stages: readonly StageRecord[], now: number): Promise<number> {
+  const baseline = !(await trx.selectFrom('journey_stages').select('owner_id').where('site', '=', site).limit(1).executeTakeFirst());
+  const hooks = (await listWebhooks(trx, site)).filter((hook) => hook.events.some((event) => event.endsWith('.stage_changed')));
+  const size = Math.max(1, Math.min(500, limitsOf(trx).maxParameters - 10));
+  const deliveries: Array<Database['webhook_deliveries']> = [];
+  let changed = 0;
+  for (const kind of ['person', 'account'] as const) {
+    const ofKind = stages.filter((record) => record.kind === kind);
+    for (const part of chunk(ofKind, size)) {
+      const known = new Map(
+        (await trx.selectFrom('journey_stages').select(['owner_id', 'stage']).where('site', '=', site).where('owner_kind', '=', kind).where('owner_id', 'in', part.map((record) => record.id)).execute()).map((row) => [row.owner_id, row.stage]),
+      );
+      for (const record of part) {
+        const before = known.get(record.id);
+        if (before === record.stage) continue;
+        if (before === undefined) {
+          await trx.insertInto('journey_stages').values({ site, owner_kind: kind, owner_id: record.id, stage: record.stage, entered_at: record.at }).onConflict((conflict) => conflict.columns(['site', 'owner_kind', 'owner_id']).doNothing()).execute();
+        } else {
+          // Only from the stage read: another collector that recorded this change first wins.
+          const moved = await trx.updateTable('journey_stages').set({ stage: record.stage, entered_at: record.at }).where('site', '=', site).where('owner_kind', '=', kind).where('owner_id', '=', record.id).where('stage', '=', before).executeTakeFirst();
+          if (Number(moved.numUpdatedRows) === 0) continue;
+        }
+        if (baseline) continue;
+        changed += 1;
+        const payload = stageChanged(record, before ?? null, site);
+        for (const hook of hooks) {
+          if (!hook.events.includes(payload.type) || (hook.filter?.stages && !hook.filter.stages.includes(record.stage))) continue;
+          deliveries.push(deliveryRow(site, hook.id, payload, now));
+        }
+      }
+    }
+  }
+  const perInsert = Math.max(1, Math.floor((limitsOf(trx).maxParameters - 1) / 14));
+  for (const part of chunk(deliveries, perInsert)) await trx.insertInto('webhook_deliveries').values(part).execute();
+  return changed;
 }

@@ -17,10 +17,37 @@ export interface WebhookPayload {
   site: string;
   person?: { id?: string; userId?: string; anonymousId?: string; traits?: Record<string, unknown> };
   account?: { id: string; traits?: Record<string, unknown> };
-  /** The stored event that caused it. */
-  cause: { messageId: string; type: string; event?: string };
+  /** What caused it: a stored event, or for a stage change the touchpoint (or trait) that moved them. */
+  cause: { messageId: string; type: string; event?: string } | StageCause;
+  /** A stage change: from (null before any stage) and to. */
+  stage?: { from: string | null; to: string };
   /** What else the event said (a form's id and last field, a page). */
   data?: Record<string, unknown>;
+}
+
+/** The touchpoint that moved someone into a stage, or the trait whose setting did. */
+export type StageCause = { touchpoint: { id: string; kind: string; name: string; channel: string; at: string } } | { trait: string };
+
+/** A person's or account's stage as staged now, and what moved them into it. */
+export interface StageRecord {
+  kind: 'person' | 'account';
+  id: string;
+  stage: string;
+  /** When they entered it. */
+  at: number;
+  cause: StageCause;
+}
+
+/** The payload of a stage change. */
+export function stageChanged(record: StageRecord, from: string | null, site: string): Omit<WebhookPayload, 'id'> {
+  return {
+    type: record.kind === 'person' ? 'person.stage_changed' : 'account.stage_changed',
+    occurredAt: new Date(record.at).toISOString(),
+    site,
+    ...(record.kind === 'person' ? { person: { id: record.id } } : { account: { id: record.id } }),
+    stage: { from, to: record.stage },
+    cause: record.cause,
+  };
 }
 
 type Stored = { event?: string; traits?: Record<string, unknown>; properties?: Record<string, unknown>; context?: { page?: Record<string, unknown> } };

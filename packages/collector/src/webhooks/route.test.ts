@@ -106,4 +106,41 @@ describe('webhooks', () => {
     expect(letter).toMatchObject({ status: 'dead', lastStatus: 500, lastError: 'answered 500', nextAttemptAt: null });
     expect(letter.attempts).toBeGreaterThan(5);
   });
+
+  it('announces people and accounts moving to a new stage, with the touchpoint that moved them', { timeout: 20_000 }, async () => {
+    const target = await receiver(() => 200);
+    const { app, post } = await testCollector({ config: { webhookInterval: 10, analyticsFollowInterval: 20 } });
+    const admin = { Authorization: `Bearer ${secretKey}`, 'Content-Type': 'application/json' };
+    // Ann's first visit is there before anyone subscribes: where she is then is the baseline.
+    const at = (minutes: number) => new Date(Date.parse('2026-03-01T09:00:00Z') + minutes * 60_000).toISOString();
+    const page = (minutes: number, path: string, extra: Record<string, unknown> = {}) => ({ type: 'page', messageId: `page-${minutes}`, anonymousId: 'ann-laptop', timestamp: at(minutes), context: { page: { path, url: `https://northwind.io${path}` }, ...extra } });
+    await post('/v1/batch', { batch: [page(0, '/'), { type: 'group', messageId: 'group-1', anonymousId: 'ann-laptop', userId: 'u-ann', groupId: 'northwind', timestamp: at(1) }] });
+    const subscribed = await app.request('/v1/webhooks', {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ url: target.url, secret, events: ['person.stage_changed', 'account.stage_changed'], filter: { stages: ['consideration', 'purchase'] } }),
+    });
+    expect(await subscribed.json()).toMatchObject({ filter: { stages: ['consideration', 'purchase'] } });
+
+    await post('/v1/batch', { batch: [page(60, '/pricing', { campaign: { source: 'newsletter', medium: 'email', name: 'march' } })] });
+    await vi.waitFor(() => expect(target.received.map((request) => request.event).sort()).toEqual(['account.stage_changed', 'person.stage_changed']), { timeout: 10_000 });
+    await post('/v1/batch', { batch: [{ type: 'track', messageId: 'order-1', anonymousId: 'ann-laptop', userId: 'u-ann', event: 'Order Completed', timestamp: at(70), context: { page: { path: '/checkout' } } }] });
+    await vi.waitFor(() => expect(target.received).toHaveLength(4), { timeout: 10_000 });
+
+    const told = target.received.map((request) => JSON.parse(request.body));
+    const person = told.filter((payload) => payload.type === 'person.stage_changed');
+    expect(person.map((payload) => [payload.stage.from, payload.stage.to])).toEqual([
+      ['awareness', 'consideration'],
+      ['consideration', 'purchase'],
+    ]);
+    expect(person[0]).toMatchObject({ occurredAt: at(60), person: { id: expect.stringMatching(/^p_/) }, cause: { touchpoint: { kind: 'session', name: '/pricing', channel: 'Email', at: at(60) } } });
+    expect(person[1]).toMatchObject({ occurredAt: at(70), cause: { touchpoint: { id: 'order-1', kind: 'event', name: 'Order Completed' } } });
+    expect(told.filter((payload) => payload.type === 'account.stage_changed').map((payload) => [payload.account.id, payload.stage.to])).toEqual([
+      ['northwind', 'consideration'],
+      ['northwind', 'purchase'],
+    ]);
+    // Nothing twice, though the staging followed many times.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(target.received).toHaveLength(4);
+  });
 });

@@ -18,6 +18,8 @@ const subscription = z.strictObject({
   /** Receivers verify signatures with it: long enough not to be guessed. */
   secret: z.string().min(16).max(200),
   events: z.array(z.enum(webhookEvents)).min(1).max(webhookEvents.length),
+  /** Stage changes into these stages only. */
+  filter: z.strictObject({ stages: z.array(z.string().min(1).max(100)).min(1).max(20) }).optional(),
 });
 const deliveryQuery = z.object({ status: z.enum(['pending', 'delivered', 'dead']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
 
@@ -37,7 +39,7 @@ const deliveryShown = (delivery: Delivery) => ({
   payload: JSON.parse(delivery.payload) as unknown,
 });
 
-export function webhookRoutes(config: CollectorConfig, storage: Storage, now: () => number): Hono {
+export function webhookRoutes(config: CollectorConfig, storage: Storage, now: () => number, watchStages: (site: string) => Promise<void>): Hono {
   const app = new Hono();
   const { siteOf } = refAndSite(config.writeKeys[0]!.site);
   app.use('/webhooks', requireSecretKey(config));
@@ -46,7 +48,11 @@ export function webhookRoutes(config: CollectorConfig, storage: Storage, now: ()
 
   app.post('/webhooks', async (c) => {
     const body = parse(subscription, await c.req.json().catch(() => undefined), 'body');
-    return c.json(shown(await storage.createWebhook(siteOf(c), { ...body, events: [...new Set(body.events)] }, now())), 201);
+    const webhook = await storage.createWebhook(siteOf(c), { ...body, events: [...new Set(body.events)] }, now());
+    // Stage changes are seen by following the site's staging: staged (and where everyone is,
+    // recorded) before this answers, so every change after it is announced.
+    if (webhook.events.some((event) => event.endsWith('.stage_changed'))) await watchStages(webhook.site);
+    return c.json(shown(webhook), 201);
   });
   app.get('/webhooks', async (c) => c.json({ webhooks: (await storage.listWebhooks(siteOf(c))).map(shown) }));
   app.delete('/webhooks/:id', async (c) => {

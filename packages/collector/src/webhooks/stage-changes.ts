@@ -1,0 +1,43 @@
+/**
+ * Announces stage changes. After each staging, the people and accounts it staged again (all of
+ * them after a whole staging) are recorded with their stage; storage writes a delivery for each
+ * whose stage moved since it was last recorded (storage/webhooks.ts, recordStages). What could not
+ * be recorded (the database away) is tried again after the next staging.
+ */
+import type { WebhookStore } from '../storage/port.ts';
+import type { Restaged, SiteJourneys } from '../analytics/site-journeys.ts';
+import type { StagedOwner } from '../analytics/owner.ts';
+import type { StageRecord } from './events.ts';
+
+/** An owner's stage now, when they entered it, and the touchpoint (or trait) that moved them. */
+export function stageRecord(owner: StagedOwner): StageRecord | null {
+  const stage = owner.history.current;
+  if (stage === null) return null;
+  const entered = owner.history.transitions.findLast((transition) => transition.to === stage);
+  if (!entered) return null;
+  const touchpoint = 'touchpointId' in entered ? owner.touchpoints.find((candidate) => candidate.id === entered.touchpointId) : undefined;
+  const cause = touchpoint
+    ? { touchpoint: { id: touchpoint.id, kind: touchpoint.kind, name: touchpoint.name, channel: touchpoint.channel, at: new Date(touchpoint.at).toISOString() } }
+    : { trait: 'trait' in entered ? entered.trait : 'unknown' };
+  return { kind: owner.kind, id: owner.id, stage, at: entered.at, cause };
+}
+
+export function stageAnnouncer(storage: WebhookStore, now: () => number, log: (message: string, error: unknown) => void) {
+  const pending = new Map<string, { people: Set<string>; accounts: Set<string> } | 'all'>();
+  return async (site: string, journeys: SiteJourneys, restaged: Restaged | 'all'): Promise<void> => {
+    const waiting = pending.get(site);
+    const wanted = restaged === 'all' || waiting === 'all' ? 'all' : { people: new Set([...(waiting?.people ?? []), ...restaged.people]), accounts: new Set([...(waiting?.accounts ?? []), ...restaged.accounts]) };
+    const owners =
+      wanted === 'all'
+        ? [...journeys.owners().people, ...journeys.owners().accounts]
+        : [...[...wanted.people].map((id) => journeys.staged('person', id)), ...[...wanted.accounts].map((id) => journeys.staged('account', id))].filter((owner) => owner !== undefined);
+    const records = owners.map(stageRecord).filter((record) => record !== null);
+    try {
+      if (records.length) await storage.recordStages(site, records, now());
+      pending.delete(site);
+    } catch (error) {
+      pending.set(site, wanted);
+      log('stage changes could not be recorded; trying again after the next staging', error);
+    }
+  };
+}
