@@ -14,6 +14,7 @@ import { analyticsRoutes } from './analytics/route.ts';
 import { analyticsReports } from './analytics/reports.ts';
 import { dashboardRoutes } from './dashboard/route.ts';
 import { webhookRoutes } from './webhooks/route.ts';
+import { exportRoutes } from './export/route.ts';
 import { startDelivery } from './webhooks/deliver.ts';
 import { scriptRoutes, type ScriptSource } from './script/route.ts';
 
@@ -60,6 +61,7 @@ export function createCollector(options: CollectorOptions): Hono {
   app.route('/v1', importRoutes(config, storage, now));
   const reports = analyticsReports(config, storage, now, log);
   app.route('/v1', analyticsRoutes(config, reports));
+  app.route('/v1', exportRoutes(config, storage, reports));
   app.route('/v1', webhookRoutes(config, storage, now, (site) => reports.watch(site)));
   app.route('/dashboard', dashboardRoutes(config, reports, journeyReports(config, storage), now));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));

@@ -165,6 +165,11 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
       return { asOf: new Date(snapshot.at).toISOString(), total: page.total, persons };
     },
 
+    /** Everyone staged, as the queries read them (exports add where each person and account is). */
+    async owners(site: string): Promise<StagedOwners> {
+      return (await staged(site)).owners;
+    },
+
     /** The account traits the filters can name, the most common first. */
     async accountTraitKeys(site: string): Promise<string[]> {
       const { owners } = await staged(site);

@@ -191,6 +191,30 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       expect((await get('/v1/persons?limit=0')).status).toBe(400);
     });
 
+    it('exports the events as NDJSON that resumes from any line, and the people and accounts as CSV', async () => {
+      const { get, app } = await collector(await open());
+      const download = async (path: string) => (await app.request(path, { headers: { Authorization: `Bearer ${secretKey}` } })).text();
+      const lines = (await download('/v1/export/events'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      const stored = (await get('/v1/events?limit=1000')).body.events;
+      expect(lines.map((line) => line.event)).toEqual(stored);
+      const resumed = (await download(`/v1/export/events?cursor=${lines[4].cursor}`)).trim().split('\n');
+      expect(resumed.map((line) => JSON.parse(line).event)).toEqual(stored.slice(5));
+
+      const people = (await download('/v1/export/people.csv')).trim().split('\r\n');
+      expect(people[0]).toBe('person_id,emails,user_ids,devices,account,stage,touches,first_seen,last_touch');
+      const ann = people.find((row) => row.includes('ann@northwind.io'))!.split(',');
+      expect(ann.slice(1, 7)).toEqual(['ann@northwind.io', 'u-ann', '1', 'northwind', 'purchase', '5']);
+      const accounts = (await download('/v1/export/accounts.csv')).trim().split('\r\n');
+      expect(accounts[0]).toBe('account_id,name,domain,stage,people,touches,first_seen,last_seen,traits');
+      expect(accounts.slice(1).map((row) => row.split(',').slice(0, 6))).toEqual([
+        ['globex', 'Globex', '', 'purchase', '1', '3'],
+        ['northwind', 'Northwind', '', 'purchase', '2', '6'],
+      ]);
+    });
+
     it('follows later events and erasure', async () => {
       const storage = await open();
       const { send, get } = await collector(storage);

@@ -6,6 +6,7 @@ import type { OfflineTouchpoint } from '../import/offline-touchpoint.ts';
 import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from './journey/facts.ts';
 import type { Delivery, DeliveryOutcome, DeliveryStatus, NewWebhook, Webhook } from './webhooks.ts';
 import type { StageRecord } from '../webhooks/events.ts';
+import type { ExportedAccount, ExportedPerson } from './export.ts';
 
 /** An accepted event ready to store: the columns the queries filter on, plus the event as JSON. */
 export interface NewEvent {
@@ -147,11 +148,17 @@ export interface WebhookStore {
   replayDelivery(site: string, webhookId: string, id: string, now: number): Promise<Delivery | null>;
 }
 
+/** What exports read, a page at a time (storage/export.ts). */
+export interface ExportStore {
+  exportPeople(site: string, after: string | null, limit: number): Promise<ExportedPerson[]>;
+  exportAccounts(site: string, after: string | null, limit: number): Promise<ExportedAccount[]>;
+}
+
 /**
  * The one port every database adapter implements (SQLite, D1, PostgreSQL). The contract suite in
  * `contract.ts` is its specification: an adapter is done when it passes.
  */
-export interface Storage extends IdentityStore, ImportStore, JourneyStore, WebhookStore {
+export interface Storage extends IdentityStore, ImportStore, JourneyStore, WebhookStore, ExportStore {
   /**
    * Stores events whose (site, messageId) is new and skips the rest. Resolves only once the stored
    * ones are durably committed, with `inserted[i]` telling whether `events[i]` was stored.

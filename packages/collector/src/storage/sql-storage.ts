@@ -20,6 +20,7 @@ import { queryLimits, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
 import { changedSince, countAdminChange, deriveStreams, factsVersion, followEvents } from './journey/rollup.ts';
 import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
+import { exportAccounts, exportPeople } from './export.ts';
 import { claimDeliveries, createWebhook, deleteWebhook, enqueue, listDeliveries, listWebhooks, outboxBefore, recordStages, replayDelivery, settleDelivery } from './webhooks.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -334,6 +335,8 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     claimDeliveries: (limit, lease, at) => guard(() => claimDeliveries(db, at, limit, lease)),
     settleDelivery: (id, outcome) => guard(() => settleDelivery(db, id, outcome)),
     replayDelivery: (site, webhookId, id, at) => guard(() => replayDelivery(db, site, webhookId, id, at)),
+    exportPeople: (site, after, limit) => guard(() => exportPeople(db, site, after, limit)),
+    exportAccounts: (site, after, limit) => guard(() => exportAccounts(db, site, after, limit)),
     recordStages: (site, stages, at) => guard(async () => (await commit([(trx) => recordStages(trx, site, stages, at)]))[0] as number),
 
     ping: () =>
