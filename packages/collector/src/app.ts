@@ -63,7 +63,7 @@ export function createCollector(options: CollectorOptions): Hono {
   app.route('/v1', analyticsRoutes(config, reports));
   app.route('/v1', exportRoutes(config, storage, reports));
   app.route('/v1', webhookRoutes(config, storage, now, (site) => reports.watch(site)));
-  app.route('/dashboard', dashboardRoutes(config, reports, journeyReports(config, storage), now));
+  app.route('/dashboard', dashboardRoutes({ config, storage, reports, journeys: journeyReports(config, storage), watch: (site) => reports.watch(site), now }));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));
 
   if (config.webhookInterval > 0) {

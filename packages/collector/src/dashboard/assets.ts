@@ -48,6 +48,10 @@ svg.flow .link { fill: none; stroke: #6fa3ea; stroke-opacity: .5; }
 svg.flow .node { fill: #123f86; }
 svg.flow .node-label { font-size: 12px; fill: var(--ink); }
 details { margin: .5rem 0 1rem; }
+fieldset { border: 1px solid var(--line); border-radius: 4px; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+fieldset label { color: var(--ink); }
+section.webhook { border-top: 1px solid var(--line); margin-top: 1.5rem; }
+tr[data-status="dead"] td { color: var(--bad); }
 .funnel .bar { fill: #2f6fce; }
 .funnel .label, .funnel .value { font-size: 13px; fill: var(--ink); }
 .friction { color: var(--bad); }

@@ -17,6 +17,7 @@ const sections = [
   { path: '/dashboard/people', label: 'People' },
   { path: '/dashboard/attribution', label: 'Attribution' },
   { path: '/dashboard/paths', label: 'Paths' },
+  { path: '/dashboard/webhooks', label: 'Webhooks' },
 ] as const;
 
 export function page(options: { title: string; current?: string; body: Html | Html[]; signedIn?: boolean }): Html {

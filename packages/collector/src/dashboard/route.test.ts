@@ -199,3 +199,32 @@ describe('dashboard accounts and people', () => {
     expect(await bad.text()).toContain('These filters do not work: model:');
   });
 });
+
+describe('dashboard webhooks', () => {
+  it('subscribes from a form, lists the deliveries, sends a dead one again and removes the subscription', async () => {
+    const { get, app, cookie, post, storage } = await signedInCollector();
+    const form = (path: string, fields: Array<[string, string]>) =>
+      app.request(path, { method: 'POST', body: new URLSearchParams(fields), headers: { Cookie: cookie, Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const refused = await form('/dashboard/webhooks', [['url', 'https://ma.example/hook'], ['secret', 'short'], ['events', 'person.identified']]);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('Not subscribed: secret:');
+    const made = await form('/dashboard/webhooks', [['url', 'https://ma.example/hook'], ['secret', 'whsec_0123456789abcdef'], ['events', 'person.identified'], ['events', 'person.stage_changed'], ['stages', 'purchase']]);
+    expect(made.status).toBe(303);
+    const [webhook] = await storage.listWebhooks('default');
+    expect(webhook).toMatchObject({ url: 'https://ma.example/hook', events: ['person.identified', 'person.stage_changed'], filter: { stages: ['purchase'] } });
+
+    await post('/v1/batch', { batch: [{ type: 'identify', messageId: 'id-1', anonymousId: 'a-1', userId: 'u-1', timestamp: '2026-03-01T09:00:00Z' }] });
+    const [delivery] = await storage.listDeliveries('default', webhook!.id, { limit: 10 });
+    await storage.settleDelivery(delivery!.id, { delivered: false, at: Date.now(), status: 500, error: 'answered 500', nextAttemptAt: null });
+    const listed = await (await get('/dashboard/webhooks')).text();
+    expect(listed).toContain('<h2>https://ma.example/hook</h2>');
+    expect(listed).toContain('<dt>Stages</dt><dd>Purchase 購入</dd>');
+    expect(listed).toMatch(new RegExp(`<tr data-status="dead"><td class="text"><code>${delivery!.id}</code></td><td class="text">person.identified</td><td class="text">dead</td><td>1</td><td class="text">answered 500</td>`));
+
+    expect((await form(`/dashboard/webhooks/${webhook!.id}/deliveries/${delivery!.id}/replay`, [])).status).toBe(303);
+    expect((await storage.listDeliveries('default', webhook!.id, { limit: 10 }))[0]).toMatchObject({ id: delivery!.id, status: 'pending' });
+    expect((await form(`/dashboard/webhooks/${webhook!.id}/delete`, [])).status).toBe(303);
+    expect(await storage.listWebhooks('default')).toEqual([]);
+    expect(await (await get('/dashboard/webhooks')).text()).toContain('No subscriptions yet.');
+  });
+});

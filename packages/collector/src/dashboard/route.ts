@@ -15,11 +15,24 @@ import { attributionPage, pathsPage, type CreditFilters } from './credit.ts';
 import { accountList, pageSize, personList } from './directory.ts';
 import { accountPage, personPage } from './journeys.ts';
 import type { journeyReports } from '../journey/route.ts';
+import type { Storage } from '../storage/port.ts';
+import { subscribe } from '../webhooks/route.ts';
+import { webhooksPage } from './webhooks.ts';
 import { signedIn, signIn, signOut } from './session.ts';
 
 const policy = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
 
-export function dashboardRoutes(config: CollectorConfig, reports: AnalyticsReports, journeys: ReturnType<typeof journeyReports>, now: () => number): Hono {
+export interface DashboardOptions {
+  config: CollectorConfig;
+  storage: Storage;
+  reports: AnalyticsReports;
+  journeys: ReturnType<typeof journeyReports>;
+  /** Stage a site and follow it (stage-change webhooks). */
+  watch: (site: string) => Promise<void>;
+  now: () => number;
+}
+
+export function dashboardRoutes({ config, storage, reports, journeys, watch, now }: DashboardOptions): Hono {
   const app = new Hono();
   const site = config.writeKeys[0]!.site;
   const labels = new Map(config.stageModel.stages.map((stage) => [stage.id, stage.labels]));
@@ -128,6 +141,33 @@ ${problem ? markup`<p class="error" role="alert">${problem}</p>` : ''}
     const found = await journeys.person(site, ref);
     if (!found) return missing(c, 'person', ref);
     return c.html(page({ title: found.record.id, current: '/dashboard/people', body: personPage(found, labels) }));
+  });
+
+  const webhooks = async (c: Context, problem?: string) => {
+    const list = await Promise.all((await storage.listWebhooks(site)).map(async (webhook) => ({ webhook, deliveries: await storage.listDeliveries(site, webhook.id, { limit: 10 }) })));
+    return c.html(page({ title: 'Webhooks', current: '/dashboard/webhooks', body: webhooksPage(list, labels, problem) }), problem ? 400 : 200);
+  };
+  app.get('/webhooks', (c) => webhooks(c));
+  app.post('/webhooks', async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    const all = (name: string) => [form[name] ?? []].flat().filter((value): value is string => typeof value === 'string');
+    const stages = all('stages');
+    const input = { url: all('url')[0]?.trim(), secret: all('secret')[0], events: all('events'), ...(stages.length && { filter: { stages } }) };
+    try {
+      await subscribe(storage, site, input, now(), watch);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 400) throw error;
+      return webhooks(c, `Not subscribed: ${(error.issues ?? []).map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') || error.message}`);
+    }
+    return c.redirect('/dashboard/webhooks', 303);
+  });
+  app.post('/webhooks/:id/delete', async (c) => {
+    await storage.deleteWebhook(site, c.req.param('id'));
+    return c.redirect('/dashboard/webhooks', 303);
+  });
+  app.post('/webhooks/:id/deliveries/:delivery/replay', async (c) => {
+    await storage.replayDelivery(site, c.req.param('id'), c.req.param('delivery'), now());
+    return c.redirect('/dashboard/webhooks', 303);
   });
 
   return app;

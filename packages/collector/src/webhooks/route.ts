@@ -23,6 +23,18 @@ const subscription = z.strictObject({
 });
 const deliveryQuery = z.object({ status: z.enum(['pending', 'delivered', 'dead']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
 
+/**
+ * Checks and stores a subscription (the API's body, the dashboard's form). Stage changes are seen
+ * by following the site's staging: staged, and where everyone is recorded, before this resolves,
+ * so every change after it is announced.
+ */
+export async function subscribe(storage: Storage, site: string, input: unknown, now: number, watchStages: (site: string) => Promise<void>): Promise<Webhook> {
+  const body = parse(subscription, input, 'body');
+  const webhook = await storage.createWebhook(site, { ...body, events: [...new Set(body.events)] }, now);
+  if (webhook.events.some((event) => event.endsWith('.stage_changed'))) await watchStages(site);
+  return webhook;
+}
+
 /** A subscription as the API shows it: never its secret. */
 const shown = ({ secret: _secret, site: _site, createdAt, ...webhook }: Webhook) => ({ ...webhook, createdAt: new Date(createdAt).toISOString() });
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
@@ -46,14 +58,7 @@ export function webhookRoutes(config: CollectorConfig, storage: Storage, now: ()
   app.use('/webhooks/*', requireSecretKey(config));
   const notFound = (id: string) => new ApiError(404, 'webhook_not_found', `No webhook has the id "${id}"`);
 
-  app.post('/webhooks', async (c) => {
-    const body = parse(subscription, await c.req.json().catch(() => undefined), 'body');
-    const webhook = await storage.createWebhook(siteOf(c), { ...body, events: [...new Set(body.events)] }, now());
-    // Stage changes are seen by following the site's staging: staged (and where everyone is,
-    // recorded) before this answers, so every change after it is announced.
-    if (webhook.events.some((event) => event.endsWith('.stage_changed'))) await watchStages(webhook.site);
-    return c.json(shown(webhook), 201);
-  });
+  app.post('/webhooks', async (c) => c.json(shown(await subscribe(storage, siteOf(c), await c.req.json().catch(() => undefined), now(), watchStages)), 201));
   app.get('/webhooks', async (c) => c.json({ webhooks: (await storage.listWebhooks(siteOf(c))).map(shown) }));
   app.delete('/webhooks/:id', async (c) => {
     if (!(await storage.deleteWebhook(siteOf(c), c.req.param('id')))) throw notFound(c.req.param('id'));
