@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
+import { verifySignature } from '../packages/collector/src/webhooks/signature.ts';
 import { ingestionSuite, suiteKeys } from './ingestion-suite.ts';
 import { startWorker } from './worker.ts';
 
@@ -29,6 +32,39 @@ describe('the Cloudflare Worker example', () => {
       expect(events[0].context.ip).toMatch(/^127\.0\.0\.0$|^::$/);
     } finally {
       await worker.stop();
+    }
+  });
+
+  it('sends webhook deliveries, signed, when its Cron Trigger fires', { timeout: 90_000 }, async () => {
+    const received: Array<{ delivery: string; signature: string; body: string }> = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        received.push({ delivery: String(request.headers['journey-delivery']), signature: String(request.headers['journey-signature']), body });
+        response.end();
+      });
+    });
+    await new Promise<void>((ready) => receiver.listen(0, '127.0.0.1', ready));
+    const worker = await startWorker(vars);
+    try {
+      const admin = { Authorization: `Bearer ${suiteKeys.secretKey}`, 'Content-Type': 'application/json' };
+      const secret = 'whsec_worker_0123456789';
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/journey`;
+      expect((await fetch(`${worker.url}/v1/webhooks`, { method: 'POST', headers: admin, body: JSON.stringify({ url, secret, events: ['person.identified'] }) })).status).toBe(201);
+      await fetch(`${worker.url}/v1/identify`, { method: 'POST', headers: { Authorization: `Basic ${btoa(`${suiteKeys.writeKey}:`)}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ messageId: 'worker-identify', anonymousId: 'worker-device-2', userId: 'u-worker' }) });
+      // No timers in a Worker: nothing goes until the Cron Trigger fires.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(received).toEqual([]);
+      expect((await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`)).ok).toBe(true);
+      await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 10_000 });
+      expect(JSON.parse(received[0]!.body)).toMatchObject({ type: 'person.identified', person: { userId: 'u-worker' }, id: received[0]!.delivery });
+      expect(await verifySignature(secret, received[0]!.body, received[0]!.signature, Date.now())).toBe(true);
+      // From outside, the path the Worker tells its Durable Object on is not there.
+      expect((await fetch(`${worker.url}/__journey/cron`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await worker.stop();
+      await new Promise((done) => receiver.close(done));
     }
   });
 

@@ -22,7 +22,8 @@ export async function startWorker(vars: Record<string, string>): Promise<WorkerP
   execFileSync(node, [wrangler, 'd1', 'migrations', 'apply', 'journey', '--local', '--persist-to', state.path], { cwd: workerExample, env: quietEnv, stdio: 'pipe' });
   const worker = await wranglerDev(
     workerExample,
-    ['--persist-to', state.path, ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`])],
+    // --test-scheduled: GET /__scheduled fires the Cron Trigger.
+    ['--persist-to', state.path, '--test-scheduled', ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`])],
     // Ready when the Worker answers (a misconfigured one answers too: with what to configure).
     async (url) => {
       const health = await fetch(`${url}/health`);

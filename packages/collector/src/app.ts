@@ -15,7 +15,8 @@ import { analyticsReports } from './analytics/reports.ts';
 import { dashboardRoutes } from './dashboard/route.ts';
 import { webhookRoutes } from './webhooks/route.ts';
 import { exportRoutes } from './export/route.ts';
-import { startDelivery } from './webhooks/deliver.ts';
+import { deliverDue, startDelivery } from './webhooks/deliver.ts';
+import { wantsStages } from './webhooks/stage-changes.ts';
 import { scriptRoutes, type ScriptSource } from './script/route.ts';
 
 export interface CollectorOptions {
@@ -30,6 +31,16 @@ export interface CollectorOptions {
   /** Where unexpected errors are reported. Never given secrets or request bodies. */
   log?: (message: string, error: unknown) => void;
   now?: () => number;
+  /** Receives the background jobs, for a runtime that runs them itself (a Worker's Cron Trigger). */
+  background?: (jobs: CollectorJobs) => void;
+}
+
+/** The collector's background work, one pass each. */
+export interface CollectorJobs {
+  /** Sends the webhook deliveries due now; resolves with how many were tried. */
+  deliverWebhooks(): Promise<number>;
+  /** Follows the journeys of sites with stage-change subscriptions, announcing their moves. */
+  followStages(): Promise<void>;
 }
 
 /**
@@ -62,30 +73,32 @@ export function createCollector(options: CollectorOptions): Hono {
   const reports = analyticsReports(config, storage, now, log);
   app.route('/v1', analyticsRoutes(config, reports));
   app.route('/v1', exportRoutes(config, storage, reports));
-  app.route('/v1', webhookRoutes(config, storage, now, (site) => reports.watch(site)));
-  app.route('/dashboard', dashboardRoutes({ config, storage, reports, journeys: journeyReports(config, storage), watch: (site) => reports.watch(site), now }));
+  app.route('/v1', webhookRoutes(config, storage, now, (site) => reports.baseline(site)));
+  app.route('/dashboard', dashboardRoutes({ config, storage, reports, journeys: journeyReports(config, storage), baseline: (site) => reports.baseline(site), now }));
   app.route('/', scriptRoutes(config.scriptPath, options.script ?? (() => null)));
 
+  // Background work: following the journeys of sites whose stage changes someone wants, and
+  // sending due webhook deliveries. Servers run it on timers; a Worker on its Cron Trigger.
+  const secrets = new Map<string, { url: string; secret: string }>();
+  const jobs: CollectorJobs = {
+    deliverWebhooks: () =>
+      deliverDue({
+        storage,
+        now,
+        webhook: async (delivery) => {
+          if (!secrets.has(delivery.webhookId)) for (const hook of await storage.listWebhooks(delivery.site)) secrets.set(hook.id, hook);
+          return secrets.get(delivery.webhookId) ?? null;
+        },
+      }),
+    async followStages() {
+      for (const site of new Set(config.writeKeys.map((key) => key.site))) if (await wantsStages(storage, site)) await reports.watch(site);
+    },
+  };
+  options.background?.(jobs);
   if (config.webhookInterval > 0) {
-    // Stage changes are seen by following the staging: from the start where someone subscribed.
-    for (const site of new Set(config.writeKeys.map((key) => key.site))) {
-      const watch = async () => {
-        const hooks = await storage.listWebhooks(site);
-        if (hooks.some((hook) => hook.events.some((event) => event.endsWith('.stage_changed')))) await reports.watch(site);
-      };
-      watch().catch((error: unknown) => log(`following ${site} for stage-change webhooks failed`, error));
-    }
-    // The outbox is drained in the background (Node, Bun, Deno); its rows are in the database.
-    const secrets = new Map<string, { url: string; secret: string }>();
-    startDelivery({
-      storage,
-      now,
-      interval: config.webhookInterval,
-      webhook: async (delivery) => {
-        if (!secrets.has(delivery.webhookId)) for (const hook of await storage.listWebhooks(delivery.site)) secrets.set(hook.id, hook);
-        return secrets.get(delivery.webhookId) ?? null;
-      },
-    });
+    // From the start where someone subscribed; then the analytics follow keeps them current.
+    jobs.followStages().catch((error: unknown) => log('following the journeys for stage-change webhooks failed', error));
+    startDelivery({ deliver: jobs.deliverWebhooks, interval: config.webhookInterval });
   }
 
   app.get('/health', async (c) => {

@@ -21,7 +21,7 @@ import { analyticsQuery, type AnalyticsQuery } from './query.ts';
 import { createSnapshots } from './snapshots.ts';
 import { traitKeysOf, type StagedOwners } from './staged-owners.ts';
 import { accountDirectory, personDirectory } from './directory.ts';
-import { stageAnnouncer } from '../webhooks/stage-changes.ts';
+import { recordBaseline, stageAnnouncer } from '../webhooks/stage-changes.ts';
 
 const iso = (range: DateRange) => ({ from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
 
@@ -49,11 +49,11 @@ export type AnalyticsReports = ReturnType<typeof analyticsReports>;
 
 export function analyticsReports(config: CollectorConfig, storage: Storage, now: () => number, log: (message: string, error: unknown) => void = () => {}) {
   const model = config.stageModel;
-  // Where webhooks are sent (a server), every staging records stages, and announces their changes.
-  const announce = config.webhookInterval > 0 ? stageAnnouncer(storage, now, log) : undefined;
+  // Where someone subscribed to stage changes, every staging records stages and announces changes.
+  const announce = stageAnnouncer(storage, now, log);
   const snapshotOf = createSnapshots({
     version: () => storage.journeyVersion(),
-    stage: keptStaging({ storage, model, facts: { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts }, ...(announce && { staged: announce }) }),
+    stage: keptStaging({ storage, model, facts: { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts }, staged: announce }),
     now,
     maxAge: config.analyticsMaxAge,
   });
@@ -98,12 +98,14 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
   return {
     model,
 
-    /**
-     * Stage a site now and follow its changes from then on (stage-change webhooks need it);
-     * resolves once staged, and where webhooks are sent, its stages recorded.
-     */
+    /** Stage a site now and follow its changes from then on (stage-change webhooks need it). */
     async watch(site: string): Promise<void> {
       await staged(site);
+    },
+
+    /** A first stage subscription: where everyone is now is recorded, and only later moves are told. */
+    async baseline(site: string): Promise<void> {
+      await recordBaseline(storage, site, (await staged(site)).owners, now());
     },
 
     /** People and accounts per stage, conversion and drop-off, and the friction points. */

@@ -27,12 +27,12 @@ export interface DashboardOptions {
   storage: Storage;
   reports: AnalyticsReports;
   journeys: ReturnType<typeof journeyReports>;
-  /** Stage a site and follow it (stage-change webhooks). */
-  watch: (site: string) => Promise<void>;
+  /** A first stage subscription's baseline (webhooks/route.ts, subscribe). */
+  baseline: (site: string) => Promise<void>;
   now: () => number;
 }
 
-export function dashboardRoutes({ config, storage, reports, journeys, watch, now }: DashboardOptions): Hono {
+export function dashboardRoutes({ config, storage, reports, journeys, baseline, now }: DashboardOptions): Hono {
   const app = new Hono();
   const site = config.writeKeys[0]!.site;
   const labels = new Map(config.stageModel.stages.map((stage) => [stage.id, stage.labels]));
@@ -154,7 +154,7 @@ ${problem ? markup`<p class="error" role="alert">${problem}</p>` : ''}
     const stages = all('stages');
     const input = { url: all('url')[0]?.trim(), secret: all('secret')[0], events: all('events'), ...(stages.length && { filter: { stages } }) };
     try {
-      await subscribe(storage, site, input, now(), watch);
+      await subscribe(storage, site, input, now(), baseline);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 400) throw error;
       return webhooks(c, `Not subscribed: ${(error.issues ?? []).map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') || error.message}`);

@@ -144,6 +144,8 @@ export interface WebhookStore {
    * last record, in the same transaction. The site's first record announces nothing.
    */
   recordStages(site: string, stages: readonly StageRecord[], now: number): Promise<number>;
+  /** Forgets the recorded stages: the next record is the baseline again (a first stage subscription). */
+  resetStages(site: string): Promise<void>;
   /** Due again at `now`, with its id; null when there is no such delivery. */
   replayDelivery(site: string, webhookId: string, id: string, now: number): Promise<Delivery | null>;
 }

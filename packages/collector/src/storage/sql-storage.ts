@@ -21,7 +21,7 @@ import { personId } from '../identity/resolve.ts';
 import { changedSince, countAdminChange, deriveStreams, factsVersion, followEvents } from './journey/rollup.ts';
 import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
 import { exportAccounts, exportPeople } from './export.ts';
-import { claimDeliveries, createWebhook, deleteWebhook, enqueue, listDeliveries, listWebhooks, outboxBefore, recordStages, replayDelivery, settleDelivery } from './webhooks.ts';
+import { claimDeliveries, createWebhook, deleteWebhook, enqueue, listDeliveries, listWebhooks, outboxBefore, recordStages, replayDelivery, resetStages, settleDelivery } from './webhooks.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -337,6 +337,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     replayDelivery: (site, webhookId, id, at) => guard(() => replayDelivery(db, site, webhookId, id, at)),
     exportPeople: (site, after, limit) => guard(() => exportPeople(db, site, after, limit)),
     exportAccounts: (site, after, limit) => guard(() => exportAccounts(db, site, after, limit)),
+    resetStages: (site) => guard(async () => void (await commit([(trx) => resetStages(trx, site)]))),
     recordStages: (site, stages, at) => guard(async () => (await commit([(trx) => recordStages(trx, site, stages, at)]))[0] as number),
 
     ping: () =>

@@ -255,3 +255,8 @@ export async function recordStages(trx: Db, site: string, stages: readonly Stage
   for (const part of chunk(deliveries, perInsert)) await trx.insertInto('webhook_deliveries').values(part).execute();
   return changed;
 }
+
+/** Forgets where everyone was last recorded: the next record is a silent baseline. */
+export async function resetStages(db: Db, site: string): Promise<void> {
+  await db.deleteFrom('journey_stages').where('site', '=', site).execute();
+}

@@ -61,10 +61,10 @@ export async function deliverDue(options: DeliveryOptions): Promise<number> {
 }
 
 /** Runs passes every `interval` ms (at once again after a full one) until the storage closes. */
-export function startDelivery(options: DeliveryOptions & { interval: number }): void {
+export function startDelivery(options: { deliver: () => Promise<number>; interval: number; batch?: number }): void {
   const next = (delay: number) => (setTimeout(pass, delay) as { unref?: () => void }).unref?.();
   const pass = () =>
-    deliverDue(options).then(
+    options.deliver().then(
       (sent) => next(sent >= (options.batch ?? 20) ? 0 : options.interval),
       (error: unknown) => (error instanceof StorageClosedError ? undefined : next(options.interval * 10)),
     );

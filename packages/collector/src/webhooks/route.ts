@@ -12,6 +12,7 @@ import { requireSecretKey } from '../auth/secret-key.ts';
 import { ApiError } from '../http/errors.ts';
 import { parse, refAndSite } from '../http/params.ts';
 import { webhookEvents } from './events.ts';
+import { wantsStages } from './stage-changes.ts';
 
 const subscription = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2000),
@@ -28,10 +29,11 @@ const deliveryQuery = z.object({ status: z.enum(['pending', 'delivered', 'dead']
  * by following the site's staging: staged, and where everyone is recorded, before this resolves,
  * so every change after it is announced.
  */
-export async function subscribe(storage: Storage, site: string, input: unknown, now: number, watchStages: (site: string) => Promise<void>): Promise<Webhook> {
+export async function subscribe(storage: Storage, site: string, input: unknown, now: number, baseline: (site: string) => Promise<void>): Promise<Webhook> {
   const body = parse(subscription, input, 'body');
+  const tracked = await wantsStages(storage, site);
   const webhook = await storage.createWebhook(site, { ...body, events: [...new Set(body.events)] }, now);
-  if (webhook.events.some((event) => event.endsWith('.stage_changed'))) await watchStages(site);
+  if (!tracked && webhook.events.some((event) => event.endsWith('.stage_changed'))) await baseline(site);
   return webhook;
 }
 
@@ -51,14 +53,14 @@ const deliveryShown = (delivery: Delivery) => ({
   payload: JSON.parse(delivery.payload) as unknown,
 });
 
-export function webhookRoutes(config: CollectorConfig, storage: Storage, now: () => number, watchStages: (site: string) => Promise<void>): Hono {
+export function webhookRoutes(config: CollectorConfig, storage: Storage, now: () => number, baseline: (site: string) => Promise<void>): Hono {
   const app = new Hono();
   const { siteOf } = refAndSite(config.writeKeys[0]!.site);
   app.use('/webhooks', requireSecretKey(config));
   app.use('/webhooks/*', requireSecretKey(config));
   const notFound = (id: string) => new ApiError(404, 'webhook_not_found', `No webhook has the id "${id}"`);
 
-  app.post('/webhooks', async (c) => c.json(shown(await subscribe(storage, siteOf(c), await c.req.json().catch(() => undefined), now(), watchStages)), 201));
+  app.post('/webhooks', async (c) => c.json(shown(await subscribe(storage, siteOf(c), await c.req.json().catch(() => undefined), now(), baseline)), 201));
   app.get('/webhooks', async (c) => c.json({ webhooks: (await storage.listWebhooks(siteOf(c))).map(shown) }));
   app.delete('/webhooks/:id', async (c) => {
     if (!(await storage.deleteWebhook(siteOf(c), c.req.param('id')))) throw notFound(c.req.param('id'));

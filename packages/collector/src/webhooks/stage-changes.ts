@@ -8,6 +8,7 @@ import type { WebhookStore } from '../storage/port.ts';
 import type { Restaged, SiteJourneys } from '../analytics/site-journeys.ts';
 import type { StagedOwner } from '../analytics/owner.ts';
 import type { StageRecord } from './events.ts';
+import type { StagedOwners } from '../analytics/site-journeys.ts';
 
 /** An owner's stage now, when they entered it, and the touchpoint (or trait) that moved them. */
 export function stageRecord(owner: StagedOwner): StageRecord | null {
@@ -22,9 +23,18 @@ export function stageRecord(owner: StagedOwner): StageRecord | null {
   return { kind: owner.kind, id: owner.id, stage, at: entered.at, cause };
 }
 
+/** Whether anyone subscribed to a site's stage changes: only then are stages recorded. */
+export const wantsStages = async (storage: WebhookStore, site: string): Promise<boolean> =>
+  (await storage.listWebhooks(site)).some((hook) => hook.events.some((event) => event.endsWith('.stage_changed')));
+
 export function stageAnnouncer(storage: WebhookStore, now: () => number, log: (message: string, error: unknown) => void) {
   const pending = new Map<string, { people: Set<string>; accounts: Set<string> } | 'all'>();
   return async (site: string, journeys: SiteJourneys, restaged: Restaged | 'all'): Promise<void> => {
+    try {
+      if (!(await wantsStages(storage, site))) return void pending.delete(site);
+    } catch (error) {
+      return log('webhooks could not be read; stage changes wait for the next staging', error);
+    }
     const waiting = pending.get(site);
     const wanted = restaged === 'all' || waiting === 'all' ? 'all' : { people: new Set([...(waiting?.people ?? []), ...restaged.people]), accounts: new Set([...(waiting?.accounts ?? []), ...restaged.accounts]) };
     const owners =
@@ -40,4 +50,11 @@ export function stageAnnouncer(storage: WebhookStore, now: () => number, log: (m
       log('stage changes could not be recorded; trying again after the next staging', error);
     }
   };
+}
+
+/** Records where everyone is now, as the silent baseline of a first stage subscription. */
+export async function recordBaseline(storage: WebhookStore, site: string, owners: StagedOwners, now: number): Promise<void> {
+  await storage.resetStages(site);
+  const records = [...owners.people, ...owners.accounts].map(stageRecord).filter((record) => record !== null);
+  if (records.length) await storage.recordStages(site, records, now);
 }

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { createCollector } from '../app.ts';
+import { createCollector, type CollectorJobs } from '../app.ts';
 import { scriptRoutes } from '../script/route.ts';
 import { withWriteKey } from '../site-token.ts';
 import { settingsFromEnv, type ServerEnv, type ServerSettings } from '../server/env.ts';
@@ -61,11 +61,24 @@ export default {
     }
     return edge(env).fetch(request, env);
   },
+
+  /**
+   * The Cron Trigger (wrangler.jsonc, every minute): the Durable Object sends due webhook
+   * deliveries and follows the journeys whose stage changes someone wants. The path it is told
+   * on is one the Worker never forwards from outside.
+   */
+  async scheduled(_controller: unknown, env: WorkerEnv, context: { waitUntil(work: Promise<unknown>): void }): Promise<void> {
+    context.waitUntil(env.COLLECTOR.get(env.COLLECTOR.idFromName('collector')).fetch(new Request(`https://collector.internal${cronPath}`, { method: 'POST' })));
+  },
 };
+
+/** Where the Worker tells the Durable Object that its Cron Trigger fired. */
+const cronPath = '/__journey/cron';
 
 /** The Durable Object that runs the collector on D1. Its name in wrangler.jsonc: JourneyCollector. */
 export class JourneyCollector {
   readonly #app: Promise<Hono>;
+  #jobs: CollectorJobs | undefined;
   constructor(_state: unknown, env: WorkerEnv) {
     this.#app = (async () => {
       const settings = configured(env);
@@ -76,6 +89,7 @@ export class JourneyCollector {
         config: { ...settings.collector, writeKeys: settings.writeKeys!, secretKey: settings.secretKey!, analyticsFollowInterval: 0, webhookInterval: 0 },
         clientIp: (c) => c.req.header('cf-connecting-ip'),
         clientCountry: (c) => c.req.header(countryHeader),
+        background: (jobs) => (this.#jobs = jobs),
       });
     })();
     this.#app.catch(() => {}); // reported per request below
@@ -87,6 +101,12 @@ export class JourneyCollector {
       app = await this.#app;
     } catch (error) {
       return notConfigured(error);
+    }
+    if (new URL(request.url).pathname === cronPath && this.#jobs) {
+      await this.#jobs.followStages();
+      // A full pass may leave more due: a few more, within the invocation's time.
+      for (let pass = 0; pass < 5 && (await this.#jobs.deliverWebhooks()) >= 20; pass++);
+      return new Response(null, { status: 204 });
     }
     return app.fetch(request);
   }
