@@ -54,32 +54,36 @@ export function exportRoutes(config: CollectorConfig, storage: Storage, reports:
     );
   });
 
-  app.get('/export/people.csv', async (c) => {
-    const site = siteOf(c);
-    const owners = await reports.owners(site);
-    const stage = new Map(owners.people.map((person) => [person.id, person]));
+  /** A CSV download: the header, then pages of rows in id order until one comes back empty. */
+  const csv = <T extends { id: string }>(c: Context, name: string, header: string[], page: (after: string | null) => Promise<T[]>, row: (item: T) => Array<string | number | null | undefined>) => {
     let after: string | null | undefined;
     return download(
       c,
       streamed(async () => {
         if (after === undefined) {
           after = null;
-          return csvLine(['person_id', 'emails', 'user_ids', 'devices', 'account', 'stage', 'touches', 'first_seen', 'last_touch']);
+          return csvLine(header);
         }
-        const people = await storage.exportPeople(site, after, 5000);
-        if (people.length === 0) return undefined;
-        after = people.at(-1)!.id;
-        return people
-          .map((person) => {
-            const of = (kind: string) => person.identifiers.filter((identifier) => identifier.kind === kind).map((identifier) => identifier.value);
-            const staged = stage.get(person.id);
-            return csvLine([person.id, of('email').join(' '), of('userId').join(' '), of('anonymousId').length, owners.accountOfPerson[person.id], staged?.history.current, staged?.touchpoints.length ?? 0, iso(person.firstSeen), iso(staged?.touchpoints.at(-1)?.at)]);
-          })
-          .join('');
+        const items = await page(after);
+        if (items.length === 0) return undefined;
+        after = items.at(-1)!.id;
+        return items.map((item) => csvLine(row(item))).join('');
       }),
       'text/csv; charset=utf-8',
-      'people.csv',
+      name,
     );
+  };
+
+  app.get('/export/people.csv', async (c) => {
+    const site = siteOf(c);
+    const owners = await reports.owners(site);
+    const stage = new Map(owners.people.map((person) => [person.id, person]));
+    const header = ['person_id', 'emails', 'user_ids', 'devices', 'account', 'stage', 'touches', 'first_seen', 'last_touch'];
+    return csv(c, 'people.csv', header, (after) => storage.exportPeople(site, after, 5000), (person) => {
+      const of = (kind: string) => person.identifiers.filter((identifier) => identifier.kind === kind).map((identifier) => identifier.value);
+      const staged = stage.get(person.id);
+      return [person.id, of('email').join(' '), of('userId').join(' '), of('anonymousId').length, owners.accountOfPerson[person.id], staged?.history.current, staged?.touchpoints.length ?? 0, iso(person.firstSeen), iso(staged?.touchpoints.at(-1)?.at)];
+    });
   });
 
   app.get('/export/accounts.csv', async (c) => {
@@ -88,29 +92,13 @@ export function exportRoutes(config: CollectorConfig, storage: Storage, reports:
     const stage = new Map(owners.accounts.map((account) => [account.id, account]));
     const people = new Map<string, number>();
     for (const account of Object.values(owners.accountOfPerson)) people.set(account, (people.get(account) ?? 0) + 1);
-    let after: string | null | undefined;
-    return download(
-      c,
-      streamed(async () => {
-        if (after === undefined) {
-          after = null;
-          return csvLine(['account_id', 'name', 'domain', 'stage', 'people', 'touches', 'first_seen', 'last_seen', 'traits']);
-        }
-        const accounts = await storage.exportAccounts(site, after, 1000);
-        if (accounts.length === 0) return undefined;
-        after = accounts.at(-1)!.id;
-        return accounts
-          .map((account) => {
-            const traits = owners.accountTraits.get(account.id) ?? {};
-            const staged = stage.get(account.id);
-            const name = typeof traits['name'] === 'string' ? traits['name'] : '';
-            return csvLine([account.id, name, account.domain, staged?.history.current, people.get(account.id) ?? 0, staged?.touchpoints.length ?? 0, iso(account.firstSeen), iso(account.lastSeen), JSON.stringify(traits)]);
-          })
-          .join('');
-      }),
-      'text/csv; charset=utf-8',
-      'accounts.csv',
-    );
+    const header = ['account_id', 'name', 'domain', 'stage', 'people', 'touches', 'first_seen', 'last_seen', 'traits'];
+    return csv(c, 'accounts.csv', header, (after) => storage.exportAccounts(site, after, 1000), (account) => {
+      const traits = owners.accountTraits.get(account.id) ?? {};
+      const staged = stage.get(account.id);
+      const name = typeof traits['name'] === 'string' ? traits['name'] : '';
+      return [account.id, name, account.domain, staged?.history.current, people.get(account.id) ?? 0, staged?.touchpoints.length ?? 0, iso(account.firstSeen), iso(account.lastSeen), JSON.stringify(traits)];
+    });
   });
 
   return app;
