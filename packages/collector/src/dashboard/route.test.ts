@@ -208,7 +208,13 @@ describe('dashboard webhooks', () => {
     const refused = await form('/dashboard/webhooks', [['url', 'https://ma.example/hook'], ['secret', 'short'], ['events', 'person.identified']]);
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('Not subscribed: secret:');
-    const made = await form('/dashboard/webhooks', [['url', 'https://ma.example/hook'], ['secret', 'whsec_0123456789abcdef'], ['events', 'person.identified'], ['events', 'person.stage_changed'], ['stages', 'purchase']]);
+    const icp = await form('/dashboard/webhooks', [['url', 'https://crm.example/icp'], ['secret', 'whsec_0123456789abcdef'], ['events', 'form.abandoned'], ['account', 'industry=Software; employees = 50..200']]);
+    expect(icp.status).toBe(303);
+    const [first] = await storage.listWebhooks('default');
+    expect(first!.filter).toEqual({ account: { industry: 'Software', employees: '50..200' } });
+    expect(await (await get('/dashboard/webhooks')).text()).toContain('<dt>Accounts</dt><dd>industry=Software; employees=50..200</dd>');
+    await storage.deleteWebhook('default', first!.id);
+    const made = await form('/dashboard/webhooks', [['url', 'https://ma.example/hook'], ['secret', 'whsec_0123456789abcdef'], ['events', 'person.identified'], ['events', 'person.stage_changed'], ['stages', 'purchase'], ['account', '']]);
     expect(made.status).toBe(303);
     const [webhook] = await storage.listWebhooks('default');
     expect(webhook).toMatchObject({ url: 'https://ma.example/hook', events: ['person.identified', 'person.stage_changed'], filter: { stages: ['purchase'] } });

@@ -152,7 +152,11 @@ ${problem ? markup`<p class="error" role="alert">${problem}</p>` : ''}
     const form = await c.req.parseBody({ all: true });
     const all = (name: string) => [form[name] ?? []].flat().filter((value): value is string => typeof value === 'string');
     const stages = all('stages');
-    const input = { url: all('url')[0]?.trim(), secret: all('secret')[0], events: all('events'), ...(stages.length && { filter: { stages } }) };
+    // "industry=Software; employees=50..200"
+    const pairs = (all('account')[0] ?? '').split(';').map((pair) => pair.split('=').map((part) => part.trim())).filter(([key]) => key);
+    const account = Object.fromEntries(pairs.map(([key, value]) => [key, value ?? '']));
+    const filter = { ...(stages.length && { stages }), ...(pairs.length && { account }) };
+    const input = { url: all('url')[0]?.trim(), secret: all('secret')[0], events: all('events'), ...(Object.keys(filter).length && { filter }) };
     try {
       await subscribe(storage, site, input, now(), baseline);
     } catch (error) {

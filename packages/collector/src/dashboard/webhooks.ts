@@ -33,6 +33,7 @@ ${list.length === 0
 <h2>${webhook.url}</h2>
 <dl class="facts"><dt>Events</dt><dd>${webhook.events.join(', ')}</dd>
 ${webhook.filter?.stages ? markup`<dt>Stages</dt><dd>${webhook.filter.stages.map((stage) => stageName(stage, labels)).join(', ')}</dd>` : ''}
+${webhook.filter?.account ? markup`<dt>Accounts</dt><dd>${Object.entries(webhook.filter.account).map(([key, value]) => `${key}=${value}`).join('; ')}</dd>` : ''}
 <dt>Since</dt><dd>${when(at(webhook.createdAt))}</dd></dl>
 <h3>Latest deliveries</h3>
 ${deliveries(webhook, recent)}
@@ -44,6 +45,7 @@ ${deliveries(webhook, recent)}
 <div class="field"><label for="hook-url">URL</label><input id="hook-url" type="url" name="url" required placeholder="https://ma.example/journey" maxlength="2000"></div>
 <div class="field"><label for="hook-secret">Secret (16 characters or more)</label><input id="hook-secret" type="text" name="secret" required minlength="16" maxlength="200" autocomplete="off"></div>
 <fieldset><legend>Events</legend>${webhookEvents.map((event) => markup`<label><input type="checkbox" name="events" value="${event}"> ${event}</label> `)}</fieldset>
+<div class="field"><label for="hook-account">Only accounts with these traits (optional)</label><input id="hook-account" type="text" name="account" placeholder="industry=Software; employees=50..200" maxlength="500"></div>
 <fieldset><legend>Stage changes into (none: all)</legend>${[...labels.keys()].map((stage) => markup`<label><input type="checkbox" name="stages" value="${stage}"> ${stageName(stage, labels)}</label> `)}</fieldset>
 <button class="primary" type="submit">Subscribe</button>
 </form>`;

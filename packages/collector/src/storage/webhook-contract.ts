@@ -67,6 +67,25 @@ export function webhookContract(name: string, subject: ContractSubject): void {
       expect(deliveries.map((delivery) => JSON.parse(delivery.payload).id)).toEqual(deliveries.map((delivery) => delivery.id));
     });
 
+    it("writes deliveries only for accounts with the traits a subscription asks, a person's by their account's", async () => {
+      const storage = await open();
+      const icp = await storage.createWebhook(site, { url: 'https://ma.example/icp', secret, events: ['form.abandoned', 'account.created'], filter: { account: { industry: 'software', employees: '50..500' } } }, t0);
+      const left = (device: string, at: number) => [at, { type: 'track', anonymousId: device, event: 'Form Abandoned', properties: { formId: 'demo' } }] as [number, Record<string, unknown>];
+      await storage.appendEvents(
+        eventsAt(site, [
+          [t0, { type: 'group', anonymousId: 'L', userId: 'u-ann', groupId: 'northwind', traits: { industry: 'Software', employees: 120 } }],
+          [t0 + minute, { type: 'group', anonymousId: 'C', userId: 'u-cleo', groupId: 'globex', traits: { industry: 'Retail', employees: 9000 } }],
+          left('L', t0 + 2 * minute),
+          left('C', t0 + 3 * minute),
+          left('nobody', t0 + 4 * minute),
+        ]),
+      );
+      expect((await payloads(storage, icp.id)).map((payload) => [payload.type, payload.account?.id ?? payload.person.anonymousId])).toEqual([
+        ['account.created', 'northwind'],
+        ['form.abandoned', 'L'],
+      ]);
+    });
+
     it('lets one sender at a time claim a due delivery, retries it, gives it up, and replays it with its id', async () => {
       const storage = await open();
       const hook = await storage.createWebhook(site, { url: 'https://ma.example/hook', secret, events: ['person.identified'] }, t0);

@@ -4,17 +4,22 @@
  * senders claim due deliveries for a while (a lease), so two collectors on one database do not
  * send one twice at once.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { NewEvent } from './port.ts';
 import { causedBy, stageChanged, type StageRecord, type WebhookEvent, type WebhookPayload } from '../webhooks/events.ts';
 import { chunk, limitsOf } from './identity/scope.ts';
+import type { JsonValue } from '@journey/protocol';
+import { wants } from '../webhooks/filter.ts';
 
 type Db = Kysely<Database>;
 
-/** Which of its events a subscription wants: stage changes into these stages only. */
+/** Which of its events a subscription wants (webhooks/filter.ts). */
 export interface WebhookFilter {
+  /** Stage changes into these stages only. */
   stages?: string[];
+  /** Events of accounts (or people of accounts) with these traits only. */
+  account?: Record<string, string>;
 }
 
 export interface NewWebhook {
@@ -201,8 +206,11 @@ export async function enqueue(trx: Db, events: readonly NewEvent[], before: { ho
     const isNew = event.groupId !== null && !before.accountsBefore.has(accountKey) && !created.has(accountKey);
     if (isNew) created.add(accountKey);
     const caused = causedBy(event, { ...(personId && { personId }), identified: (byUser ?? byEmail)?.first_message_id === event.messageId, created: isNew });
+    if (caused.length === 0) continue;
+    // An account's traits only where a subscription filters by them.
+    const accountTraits = hooks.some((hook) => hook.filter?.account) ? await traitsOfAccount(trx, event.site, event.groupId ?? (await accountOfPerson(trx, event.site, personId))) : undefined;
     for (const journeyEvent of caused) {
-      for (const hook of hooks.filter((candidate) => candidate.events.includes(journeyEvent.type))) rows.push(deliveryRow(event.site, hook.id, journeyEvent, event.receivedAt));
+      for (const hook of hooks) if (wants(hook, { type: journeyEvent.type, ...(accountTraits && { accountTraits }) })) rows.push(deliveryRow(event.site, hook.id, journeyEvent, event.receivedAt));
     }
   }
   const perInsert = Math.max(1, Math.floor((limitsOf(trx).maxParameters - 1) / 14));
@@ -245,8 +253,7 @@ export async function recordStages(trx: Db, site: string, stages: readonly Stage
         changed += 1;
         const payload = stageChanged(record, before ?? null, site);
         for (const hook of hooks) {
-          if (!hook.events.includes(payload.type) || (hook.filter?.stages && !hook.filter.stages.includes(record.stage))) continue;
-          deliveries.push(deliveryRow(site, hook.id, payload, now));
+          if (wants(hook, { type: payload.type, stage: record.stage, ...(record.accountTraits && { accountTraits: record.accountTraits }) })) deliveries.push(deliveryRow(site, hook.id, payload, now));
         }
       }
     }
@@ -259,4 +266,27 @@ export async function recordStages(trx: Db, site: string, stages: readonly Stage
 /** Forgets where everyone was last recorded: the next record is a silent baseline. */
 export async function resetStages(db: Db, site: string): Promise<void> {
   await db.deleteFrom('journey_stages').where('site', '=', site).execute();
+}
+
+/** The account a person counts for: their latest group() call, else latest activity. */
+async function accountOfPerson(trx: Db, site: string, personId: string | undefined): Promise<string | null> {
+  if (personId === undefined) return null;
+  const row = await trx
+    .selectFrom('account_members as m')
+    .innerJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'm.site').onRef('i.kind', '=', 'm.actor_kind').onRef('i.value', '=', 'm.actor_value'))
+    .select('m.account_id')
+    .where('i.site', '=', site)
+    .where('i.person_id', '=', personId)
+    // Without a group() call last: PostgreSQL would put NULL first when descending.
+    .orderBy(sql`m.last_group_at desc nulls last`)
+    .orderBy('m.last_seen', 'desc')
+    .executeTakeFirst();
+  return row?.account_id ?? null;
+}
+
+/** An account's traits, latest value per key. */
+async function traitsOfAccount(trx: Db, site: string, account: string | null): Promise<Record<string, JsonValue> | undefined> {
+  if (account === null) return undefined;
+  const rows = await trx.selectFrom('trait_facts').select(['key', 'value', 'at', 'message_id']).where('site', '=', site).where('owner_kind', '=', 'account').where('owner_value', '=', account).orderBy('at').orderBy('message_id').execute();
+  return Object.fromEntries(rows.map((row) => [row.key, JSON.parse(row.value) as JsonValue]));
 }

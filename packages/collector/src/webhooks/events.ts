@@ -3,6 +3,7 @@
  * account), when, and the event that caused it. Built from a stored event, in the transaction
  * that stores it (storage/webhooks.ts). Pure.
  */
+import type { JsonValue } from '@journey/protocol';
 import type { NewEvent } from '../storage/port.ts';
 
 export const webhookEvents = ['person.identified', 'account.created', 'form.abandoned', 'person.stage_changed', 'account.stage_changed'] as const;
@@ -36,6 +37,8 @@ export interface StageRecord {
   /** When they entered it. */
   at: number;
   cause: StageCause;
+  /** Its account's traits (a person's: their account's), for subscriptions that filter by them. */
+  accountTraits?: Record<string, JsonValue>;
 }
 
 /** The payload of a stage change. */

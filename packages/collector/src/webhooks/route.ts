@@ -19,8 +19,17 @@ const subscription = z.strictObject({
   /** Receivers verify signatures with it: long enough not to be guessed. */
   secret: z.string().min(16).max(200),
   events: z.array(z.enum(webhookEvents)).min(1).max(webhookEvents.length),
-  /** Stage changes into these stages only. */
-  filter: z.strictObject({ stages: z.array(z.string().min(1).max(100)).min(1).max(20) }).optional(),
+  filter: z
+    .strictObject({
+      /** Stage changes into these stages only. */
+      stages: z.array(z.string().min(1).max(100)).min(1).max(20).optional(),
+      /** Accounts with these traits only: text, or numbers as `min..max`. */
+      account: z
+        .record(z.string().min(1).max(100), z.string().trim().min(1).max(200))
+        .refine((traits) => Object.keys(traits).length >= 1 && Object.keys(traits).length <= 10, 'one to ten account traits')
+        .optional(),
+    })
+    .optional(),
 });
 const deliveryQuery = z.object({ status: z.enum(['pending', 'delivered', 'dead']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
 

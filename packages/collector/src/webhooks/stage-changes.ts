@@ -10,8 +10,8 @@ import type { StagedOwner } from '../analytics/owner.ts';
 import type { StageRecord } from './events.ts';
 import type { StagedOwners } from '../analytics/site-journeys.ts';
 
-/** An owner's stage now, when they entered it, and the touchpoint (or trait) that moved them. */
-export function stageRecord(owner: StagedOwner): StageRecord | null {
+/** An owner's stage now, when they entered it, the touchpoint (or trait) that moved them, and their account's traits. */
+export function stageRecord(owner: StagedOwner, owners?: Pick<StagedOwners, 'accountTraits' | 'accountOfPerson'>): StageRecord | null {
   const stage = owner.history.current;
   if (stage === null) return null;
   const entered = owner.history.transitions.findLast((transition) => transition.to === stage);
@@ -20,7 +20,9 @@ export function stageRecord(owner: StagedOwner): StageRecord | null {
   const cause = touchpoint
     ? { touchpoint: { id: touchpoint.id, kind: touchpoint.kind, name: touchpoint.name, channel: touchpoint.channel, at: new Date(touchpoint.at).toISOString() } }
     : { trait: 'trait' in entered ? entered.trait : 'unknown' };
-  return { kind: owner.kind, id: owner.id, stage, at: entered.at, cause };
+  const account = owner.kind === 'account' ? owner.id : owners?.accountOfPerson[owner.id];
+  const accountTraits = account === undefined ? undefined : owners?.accountTraits.get(account);
+  return { kind: owner.kind, id: owner.id, stage, at: entered.at, cause, ...(accountTraits && { accountTraits }) };
 }
 
 /** Whether anyone subscribed to a site's stage changes: only then are stages recorded. */
@@ -41,7 +43,8 @@ export function stageAnnouncer(storage: WebhookStore, now: () => number, log: (m
       wanted === 'all'
         ? [...journeys.owners().people, ...journeys.owners().accounts]
         : [...[...wanted.people].map((id) => journeys.staged('person', id)), ...[...wanted.accounts].map((id) => journeys.staged('account', id))].filter((owner) => owner !== undefined);
-    const records = owners.map(stageRecord).filter((record) => record !== null);
+    const all = journeys.owners();
+    const records = owners.map((owner) => stageRecord(owner, all)).filter((record) => record !== null);
     try {
       if (records.length) await storage.recordStages(site, records, now());
       pending.delete(site);
@@ -55,6 +58,6 @@ export function stageAnnouncer(storage: WebhookStore, now: () => number, log: (m
 /** Records where everyone is now, as the silent baseline of a first stage subscription. */
 export async function recordBaseline(storage: WebhookStore, site: string, owners: StagedOwners, now: number): Promise<void> {
   await storage.resetStages(site);
-  const records = [...owners.people, ...owners.accounts].map(stageRecord).filter((record) => record !== null);
+  const records = [...owners.people, ...owners.accounts].map((owner) => stageRecord(owner, owners)).filter((record) => record !== null);
   if (records.length) await storage.recordStages(site, records, now);
 }
