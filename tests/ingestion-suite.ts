@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { openConnection } from './http-connection.ts';
+import { verifySignature } from '../packages/collector/src/webhooks/signature.ts';
 
 /** A collector reachable over HTTP, however it runs (a process, workerd, a container). */
 export interface RunningTarget {
@@ -8,6 +11,8 @@ export interface RunningTarget {
   stop(): Promise<void>;
   /** Stops it gracefully and starts it again on the same data; resolves with its (new) URL. */
   restart?(): Promise<string>;
+  /** Fires its scheduled background work, where the runtime runs none on its own (a Worker's Cron Trigger). */
+  tick?(): Promise<void>;
 }
 
 export interface SuiteKeys {
@@ -377,6 +382,36 @@ export function ingestionSuite(name: string, start: () => Promise<RunningTarget>
       await vi.waitFor(async () => expect(await page(`/dashboard?${range}`)).toMatch(/data-stage="purchase" data-channel="Email">1</), { timeout: 10_000, interval: 200 });
       expect(await page(`/dashboard/paths?${range}`)).toMatch(/<svg class="flow"[\s\S]*>Email<\/text>/);
       expect((await (await fetch(`${url}/dashboard/assets/dashboard.css`)).text())).toContain('.heat-5');
+    });
+
+    it('sends a signed webhook delivery to a real receiver, in the background', async () => {
+      const received: Array<{ signature: string; body: string }> = [];
+      const receiver = createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk) => (body += chunk));
+        request.on('end', () => {
+          received.push({ signature: String(request.headers['journey-signature']), body });
+          response.end();
+        });
+      });
+      await new Promise<void>((ready) => receiver.listen(0, '127.0.0.1', ready));
+      try {
+        const secret = 'whsec_suite_0123456789';
+        const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/journey`;
+        const admin = { Authorization: `Bearer ${keys.secretKey}`, 'Content-Type': 'application/json' };
+        const webhook = await (await fetch(`${url}/v1/webhooks`, { method: 'POST', headers: admin, body: JSON.stringify({ url: hookUrl, secret, events: ['form.abandoned'] }) })).json();
+        const device = id('device');
+        const event = { type: 'track', messageId: id('left'), anonymousId: device, event: 'Form Abandoned', properties: { formId: 'demo', lastField: 'email' } };
+        expect(await (await post('/v1/batch', { batch: [event] })).json()).toEqual(accepted(1));
+        await target!.tick?.();
+        await vi.waitFor(() => expect(received.map((request) => JSON.parse(request.body).person.anonymousId)).toContain(device), { timeout: 15_000, interval: 200 });
+        const mine = received.find((request) => JSON.parse(request.body).person.anonymousId === device)!;
+        expect(JSON.parse(mine.body)).toMatchObject({ type: 'form.abandoned', data: { formId: 'demo', lastField: 'email' }, cause: { messageId: event.messageId } });
+        expect(await verifySignature(secret, mine.body, mine.signature, Date.now())).toBe(true);
+        expect((await fetch(`${url}/v1/webhooks/${webhook.id}`, { method: 'DELETE', headers: admin })).status).toBe(204);
+      } finally {
+        await new Promise((done) => receiver.close(done));
+      }
     });
 
     // Last: the collector comes back on another URL.

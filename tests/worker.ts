@@ -9,6 +9,8 @@ export interface WorkerProcess {
   url: string;
   output(): string;
   stop(): Promise<void>;
+  /** Fires the Cron Trigger. */
+  tick(): Promise<void>;
 }
 
 /**
@@ -36,6 +38,11 @@ export async function startWorker(vars: Record<string, string>): Promise<WorkerP
   return {
     url: worker.url,
     output: worker.output,
+    // wrangler dev --test-scheduled: the Cron Trigger, on demand.
+    async tick() {
+      const response = await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`);
+      await response.body?.cancel();
+    },
     async stop() {
       await worker.stop();
       state.remove();
