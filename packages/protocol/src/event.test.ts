@@ -117,6 +117,22 @@ describe('event', () => {
   });
 });
 
+describe('fields the Spec does not name for a type', () => {
+  it('keeps them as sent, so an accepted event loses nothing', () => {
+    const sent = { type: 'page', messageId: 'm-1', anonymousId: 'a-1', traits: { plan: 'team' }, _metadata: { bundled: ['Segment.io'] }, channel: 'server' };
+    const parsed = event.safeParse(sent);
+    expect(parsed.success).toBe(true);
+    expect(parsed.data).toMatchObject({ traits: { plan: 'team' }, _metadata: { bundled: ['Segment.io'] }, channel: 'server' });
+  });
+
+  it('holds them to the caps of properties, naming the field', () => {
+    const deep = { a: { b: { c: { d: { e: { f: 1 } } } } } };
+    const parsed = event.safeParse({ type: 'track', messageId: 'm-2', anonymousId: 'a-1', event: 'Clicked', extra: deep, note: 'x'.repeat(20_000) });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues.map((issue) => issue.path.join('.'))).toEqual(['extra.a.b.c.d.e', 'note']);
+  });
+});
+
 describe('batchEnvelope', () => {
   it('holds at most 500 events', () => {
     const events = Array.from({ length: limits.batchEvents + 1 }, (_, i) => ({ ...base, messageId: `m${i}` }));

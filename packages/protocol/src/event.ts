@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { limits } from './limits.ts';
-import { jsonObject } from './json.ts';
+import { jsonIssues, jsonObject } from './json.ts';
 import { identifier } from './identifier.ts';
 import { context } from './context.ts';
 
@@ -27,7 +27,7 @@ const common = {
 
 const name = z.string().max(limits.name);
 
-export const pageEvent = z.object({
+export const pageEvent = z.looseObject({
   ...common,
   type: z.literal('page'),
   name: name.optional(),
@@ -35,27 +35,27 @@ export const pageEvent = z.object({
   properties: jsonObject.optional(),
 });
 
-export const trackEvent = z.object({
+export const trackEvent = z.looseObject({
   ...common,
   type: z.literal('track'),
   event: name.min(1),
   properties: jsonObject.optional(),
 });
 
-export const identifyEvent = z.object({
+export const identifyEvent = z.looseObject({
   ...common,
   type: z.literal('identify'),
   traits: jsonObject.optional(),
 });
 
-export const groupEvent = z.object({
+export const groupEvent = z.looseObject({
   ...common,
   type: z.literal('group'),
   groupId: identifier,
   traits: jsonObject.optional(),
 });
 
-export const aliasEvent = z.object({
+export const aliasEvent = z.looseObject({
   ...common,
   type: z.literal('alias'),
   userId: identifier,
@@ -72,7 +72,16 @@ export const event = z
     if (value.anonymousId === undefined && value.userId === undefined) {
       ctx.addIssue({ code: 'custom', message: 'anonymousId or userId is required', path: ['anonymousId'] });
     }
+    // Fields the Spec does not name for the type (traits on a page, a library's own _metadata)
+    // are kept as sent, within the same caps as properties: an accepted event loses nothing.
+    const named = new Set(Object.keys(shapes[value.type]));
+    for (const [key, field] of Object.entries(value)) {
+      if (named.has(key)) continue;
+      for (const issue of jsonIssues(field, [key])) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    }
   });
+
+const shapes = { page: pageEvent.shape, track: trackEvent.shape, identify: identifyEvent.shape, group: groupEvent.shape, alias: aliasEvent.shape };
 
 export type JourneyEvent = z.output<typeof event>;
 export type PageEvent = z.output<typeof pageEvent>;
