@@ -26,6 +26,12 @@ export interface StagedOwners {
 
 type TraitFact = JourneyFacts['traits'][number];
 
+/** Who is whose account, and an account's traits. */
+export interface AccountLookup {
+  accountOf(person: string): string | undefined;
+  traitsOf(account: string): Record<string, JsonValue> | undefined;
+}
+
 /** Who a change staged again: their stage may have moved. */
 export interface Restaged {
   people: string[];
@@ -123,6 +129,17 @@ export class SiteJourneys {
     for (const account of accounts) this.#stageAccount(account);
     this.#owners = undefined;
     return { people: [...persons], accounts: [...accounts] };
+  }
+
+  /** A person's account, and an account's traits (latest value per key): without materialising everyone. */
+  accounts(): AccountLookup {
+    return {
+      accountOf: (person) => this.#accountOfPerson.get(person),
+      traitsOf: (account) => {
+        const traits = this.#traits.get(`account:${account}`);
+        return traits && Object.fromEntries(Object.entries(traits).map(([key, { value }]) => [key, value]));
+      },
+    };
   }
 
   /** A person or account as staged now (undefined: no touchpoints). */

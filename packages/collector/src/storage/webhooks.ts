@@ -7,7 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { NewEvent } from './port.ts';
-import { causedBy, stageChanged, type StageRecord, type WebhookEvent, type WebhookPayload } from '../webhooks/events.ts';
+import { causedBy, mayCause, stageChanged, type StageRecord, type WebhookEvent, type WebhookPayload } from '../webhooks/events.ts';
 import { chunk, limitsOf } from './identity/scope.ts';
 import type { JsonValue } from '@journey/protocol';
 import { wants } from '../webhooks/filter.ts';
@@ -194,7 +194,8 @@ export async function enqueue(trx: Db, events: readonly NewEvent[], before: { ho
   const created = new Set<string>();
   for (const event of events) {
     const hooks = before.hooks.get(event.site);
-    if (!hooks) continue;
+    // Most events (page views) can cause nothing anyone subscribed to: no lookups for them.
+    if (!hooks || !mayCause(event).some((type) => hooks.some((hook) => hook.events.includes(type)))) continue;
     const identity = async (kind: string, value: string | null) =>
       value === null ? undefined : await trx.selectFrom('identifiers').select(['person_id', 'first_message_id']).where('site', '=', event.site).where('kind', '=', kind).where('value', '=', value).executeTakeFirst();
     const byUser = await identity('userId', event.userId);

@@ -62,6 +62,16 @@ const person = (event: NewEvent, personId: string | undefined, traits?: Record<s
   ...(traits && Object.keys(traits).length > 0 && { traits }),
 });
 
+/** What a stored event could cause, read from it alone: the outbox looks further only for these. */
+export function mayCause(event: NewEvent): WebhookEvent[] {
+  const stored = JSON.parse(event.payload) as Stored & { traits?: { email?: unknown }; context?: { traits?: { email?: unknown } } };
+  return [
+    ...(event.userId !== null || stored.traits?.email !== undefined || stored.context?.traits?.email !== undefined ? (['person.identified'] as const) : []),
+    ...(event.groupId !== null ? (['account.created'] as const) : []),
+    ...(event.type === 'track' && stored.event === 'Form Abandoned' ? (['form.abandoned'] as const) : []),
+  ];
+}
+
 /**
  * The webhook events one stored event causes. `identified`: its user id (or, without one, the
  * email its traits give) was seen for the first time in it; `created`: its groupId named an

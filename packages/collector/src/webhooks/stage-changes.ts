@@ -5,13 +5,13 @@
  * be recorded (the database away) is tried again after the next staging.
  */
 import type { WebhookStore } from '../storage/port.ts';
-import type { Restaged, SiteJourneys } from '../analytics/site-journeys.ts';
+import type { AccountLookup, Restaged, SiteJourneys } from '../analytics/site-journeys.ts';
 import type { StagedOwner } from '../analytics/owner.ts';
 import type { StageRecord } from './events.ts';
 import type { StagedOwners } from '../analytics/site-journeys.ts';
 
 /** An owner's stage now, when they entered it, the touchpoint (or trait) that moved them, and their account's traits. */
-export function stageRecord(owner: StagedOwner, owners?: Pick<StagedOwners, 'accountTraits' | 'accountOfPerson'>): StageRecord | null {
+export function stageRecord(owner: StagedOwner, accounts?: AccountLookup): StageRecord | null {
   const stage = owner.history.current;
   if (stage === null) return null;
   const entered = owner.history.transitions.findLast((transition) => transition.to === stage);
@@ -20,8 +20,8 @@ export function stageRecord(owner: StagedOwner, owners?: Pick<StagedOwners, 'acc
   const cause = touchpoint
     ? { touchpoint: { id: touchpoint.id, kind: touchpoint.kind, name: touchpoint.name, channel: touchpoint.channel, at: new Date(touchpoint.at).toISOString() } }
     : { trait: 'trait' in entered ? entered.trait : 'unknown' };
-  const account = owner.kind === 'account' ? owner.id : owners?.accountOfPerson[owner.id];
-  const accountTraits = account === undefined ? undefined : owners?.accountTraits.get(account);
+  const account = owner.kind === 'account' ? owner.id : accounts?.accountOf(owner.id);
+  const accountTraits = account === undefined ? undefined : accounts?.traitsOf(account);
   return { kind: owner.kind, id: owner.id, stage, at: entered.at, cause, ...(accountTraits && { accountTraits }) };
 }
 
@@ -43,8 +43,8 @@ export function stageAnnouncer(storage: WebhookStore, now: () => number, log: (m
       wanted === 'all'
         ? [...journeys.owners().people, ...journeys.owners().accounts]
         : [...[...wanted.people].map((id) => journeys.staged('person', id)), ...[...wanted.accounts].map((id) => journeys.staged('account', id))].filter((owner) => owner !== undefined);
-    const all = journeys.owners();
-    const records = owners.map((owner) => stageRecord(owner, all)).filter((record) => record !== null);
+    const accounts = journeys.accounts();
+    const records = owners.map((owner) => stageRecord(owner, accounts)).filter((record) => record !== null);
     try {
       if (records.length) await storage.recordStages(site, records, now());
       pending.delete(site);
@@ -58,6 +58,7 @@ export function stageAnnouncer(storage: WebhookStore, now: () => number, log: (m
 /** Records where everyone is now, as the silent baseline of a first stage subscription. */
 export async function recordBaseline(storage: WebhookStore, site: string, owners: StagedOwners, now: number): Promise<void> {
   await storage.resetStages(site);
-  const records = [...owners.people, ...owners.accounts].map((owner) => stageRecord(owner, owners)).filter((record) => record !== null);
+  const accounts: AccountLookup = { accountOf: (person) => owners.accountOfPerson[person], traitsOf: (account) => owners.accountTraits.get(account) };
+  const records = [...owners.people, ...owners.accounts].map((owner) => stageRecord(owner, accounts)).filter((record) => record !== null);
   if (records.length) await storage.recordStages(site, records, now);
 }
