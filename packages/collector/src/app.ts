@@ -15,7 +15,8 @@ import { analyticsReports } from './analytics/reports.ts';
 import { dashboardRoutes } from './dashboard/route.ts';
 import { webhookRoutes } from './webhooks/route.ts';
 import { exportRoutes } from './export/route.ts';
-import { deliverDue, startDelivery } from './webhooks/deliver.ts';
+import { deliverDue, deliveryBatch } from './webhooks/deliver.ts';
+import { repeat } from './background.ts';
 import { wantsStages } from './webhooks/stage-changes.ts';
 import { scriptRoutes, type ScriptSource } from './script/route.ts';
 
@@ -98,7 +99,7 @@ export function createCollector(options: CollectorOptions): Hono {
   if (config.webhookInterval > 0) {
     // From the start where someone subscribed; then the analytics follow keeps them current.
     jobs.followStages().catch((error: unknown) => log('following the journeys for stage-change webhooks failed', error));
-    startDelivery({ deliver: jobs.deliverWebhooks, interval: config.webhookInterval });
+    repeat(async () => ({ more: (await jobs.deliverWebhooks()) >= deliveryBatch }), config.webhookInterval);
   }
 
   app.get('/health', async (c) => {

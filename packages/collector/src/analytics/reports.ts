@@ -5,7 +5,8 @@
  */
 import * as z from 'zod';
 import type { CollectorConfig } from '../config.ts';
-import { StorageClosedError, type Storage } from '../storage/port.ts';
+import type { Storage } from '../storage/port.ts';
+import { repeat } from '../background.ts';
 import { parse } from '../http/params.ts';
 import { attributionModels } from '../journey/attribution.ts';
 import { attributionReport, defaultMilestones } from './attribution-report.ts';
@@ -64,15 +65,7 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
     const interval = config.analyticsFollowInterval;
     if (interval <= 0 || following.has(site)) return;
     following.add(site);
-    const next = (delay: number) => (setTimeout(tick, delay) as { unref?: () => void }).unref?.();
-    // A failure (the database away) is retried less often, a query reports its own; a closed
-    // storage ends it.
-    const tick = () =>
-      snapshotOf(site).then(
-        () => next(interval),
-        (error: unknown) => (error instanceof StorageClosedError ? following.delete(site) : next(interval * 30)),
-      );
-    next(interval);
+    repeat(async () => (await snapshotOf(site), { more: false }), interval, () => following.delete(site));
   };
   const staged = async (site: string) => {
     const snapshot = await snapshotOf(site);

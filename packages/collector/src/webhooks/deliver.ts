@@ -2,12 +2,11 @@
  * Sends due deliveries: each signed (Journey-Signature), named (Journey-Delivery, the same on every
  * attempt and replay) and typed (Journey-Event), as a JSON POST. A 2xx is delivered; anything
  * else, a timeout or a refused connection is tried again later (backoff.ts) until 24 hours have
- * passed, then it is dead and waits for a replay. On Node, Bun and Deno a loop runs it every
- * second or so; the outbox is in the database, so a restart loses nothing.
+ * passed, then it is dead and waits for a replay. Servers run passes every second (app.ts), a
+ * Worker on its Cron Trigger; the outbox is in the database, so a restart loses nothing.
  */
 import type { WebhookStore } from '../storage/port.ts';
 import type { Delivery } from '../storage/webhooks.ts';
-import { StorageClosedError } from '../storage/port.ts';
 import { nextAttempt } from './backoff.ts';
 import { signature } from './signature.ts';
 
@@ -23,12 +22,15 @@ export interface DeliveryOptions {
   batch?: number;
 }
 
+/** Deliveries one pass sends at most (a full pass: another follows at once). */
+export const deliveryBatch = 20;
+
 /** One pass over what is due; resolves with how many were attempted. */
 export async function deliverDue(options: DeliveryOptions): Promise<number> {
   const send = options.fetch ?? fetch;
   const timeout = options.timeout ?? 10_000;
   // Held long enough for every attempt of the pass to time out, and then some.
-  const due = await options.storage.claimDeliveries(options.batch ?? 20, timeout * 2 + 30_000, options.now());
+  const due = await options.storage.claimDeliveries(options.batch ?? deliveryBatch, timeout * 2 + 30_000, options.now());
   await Promise.all(
     due.map(async (delivery) => {
       const webhook = await options.webhook(delivery);
@@ -58,15 +60,4 @@ export async function deliverDue(options: DeliveryOptions): Promise<number> {
     }),
   );
   return due.length;
-}
-
-/** Runs passes every `interval` ms (at once again after a full one) until the storage closes. */
-export function startDelivery(options: { deliver: () => Promise<number>; interval: number; batch?: number }): void {
-  const next = (delay: number) => (setTimeout(pass, delay) as { unref?: () => void }).unref?.();
-  const pass = () =>
-    options.deliver().then(
-      (sent) => next(sent >= (options.batch ?? 20) ? 0 : options.interval),
-      (error: unknown) => (error instanceof StorageClosedError ? undefined : next(options.interval * 10)),
-    );
-  next(options.interval);
 }

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { createCollector, type CollectorJobs } from '../app.ts';
+import { deliveryBatch } from '../webhooks/deliver.ts';
 import { scriptRoutes } from '../script/route.ts';
 import { withWriteKey } from '../site-token.ts';
 import { settingsFromEnv, type ServerEnv, type ServerSettings } from '../server/env.ts';
@@ -105,7 +106,7 @@ export class JourneyCollector {
     if (new URL(request.url).pathname === cronPath && this.#jobs) {
       await this.#jobs.followStages();
       // A full pass may leave more due: a few more, within the invocation's time.
-      for (let pass = 0; pass < 5 && (await this.#jobs.deliverWebhooks()) >= 20; pass++);
+      for (let pass = 0; pass < 5 && (await this.#jobs.deliverWebhooks()) >= deliveryBatch; pass++);
       return new Response(null, { status: 204 });
     }
     return app.fetch(request);
