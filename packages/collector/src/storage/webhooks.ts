@@ -140,8 +140,7 @@ export async function claimDeliveries(db: Db, now: number, limit: number, lease:
 }
 
 export async function settleDelivery(db: Db, id: string, outcome: DeliveryOutcome): Promise<void> {
-  const attempt = { attempts: (await db.selectFrom('webhook_deliveries').select('attempts').where('id', '=', id).executeTakeFirst())?.attempts ?? 0 };
-  const attempts = Number(attempt.attempts) + 1;
+  const attempts = sql<number>`attempts + 1`;
   const update = outcome.delivered
     ? { status: 'delivered', attempts, last_status: outcome.status, last_error: null, delivered_at: outcome.at, claimed_until: 0 }
     : { status: outcome.nextAttemptAt === null ? 'dead' : 'pending', attempts, last_status: outcome.status, last_error: outcome.error.slice(0, 500), next_attempt_at: outcome.nextAttemptAt ?? outcome.at, claimed_until: 0 };
