@@ -1,11 +1,11 @@
 /**
- * The script-tag build's size, as the size test measures it, next to the peers' browser builds
- * measured the same way (gzip -9; issue #3 lists their figures from 2026-11, measured by their
- * published files; issue #9's benchmark will re-measure them here). Writes docs/BENCHMARKS.md.
+ * The script-tag build's size, as the size test measures it, next to the peers' browser builds,
+ * installed from the npm registry and measured the same way (bench/peers.ts: gzip -9, brotli 11).
+ * Writes docs/BENCHMARKS.md.
  *
  *   node bench/sdk-size.ts
  */
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { compressed, measurePeers } from './peers.ts';
 import { rollup, type OutputOptions } from 'rollup';
 import config from '../rollup.config.mjs';
 import { machine, writeSection } from './report.ts';
@@ -13,18 +13,8 @@ import { machine, writeSection } from './report.ts';
 const scriptTag = config.find((entry) => !Array.isArray(entry.output) && entry.output?.file?.endsWith('journey.js'))!;
 const bundle = await rollup({ input: scriptTag.input, plugins: scriptTag.plugins, onwarn: () => {} });
 const code = (await bundle.generate(scriptTag.output as OutputOptions)).output[0].code;
-const gzip = gzipSync(code, { level: 9 }).length;
-const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-
-const peers: Array<[string, number, string]> = [
-  ['posthog-js `dist/array.js`', 121_971, 'yes'],
-  ['Segment analytics-next standalone', 31_280, 'yes'],
-  ['RudderStack v3 core', 33_574, 'yes'],
-  ['Snowplow browser tracker', 17_385, 'yes'],
-  ['OpenPanel web', 3_277, 'no'],
-  ['Plausible', 2_681, 'no'],
-  ['Umami', 2_207, 'no'],
-];
+const { gzip, brotli } = compressed(code);
+const peers = measurePeers();
 const markdown = `## SDK size (\`node bench/sdk-size.ts\`; the ceiling is a test in \`npm test\`)
 
 Measured ${machine().split(', ').at(-1)}: the full script-tag build, \`packages/sdk/dist/journey.js\`.
@@ -32,9 +22,12 @@ Measured ${machine().split(', ').at(-1)}: the full script-tag build, \`packages/
 | script | gzip -9 | brotli 11 | durable offline queue |
 | --- | ---: | ---: | --- |
 | **journey.js** | **${gzip.toLocaleString('en')}** | **${brotli.toLocaleString('en')}** | yes (IndexedDB) |
-${peers.map(([name, bytes, queue]) => `| ${name} | ${bytes.toLocaleString('en')} | — | ${queue} |`).join('\n')}
+${typeof peers === 'string' ? `| peers | ${peers} | | |` : peers.map((peer) => `| ${peer.name} ${peer.version} \`${peer.file}\` | ${peer.gzip.toLocaleString('en')} | ${peer.brotli.toLocaleString('en')} | ${peer.queue} |`).join('\n')}
 
-Peers as issue #3 lists them (gzip -9 of their browser builds, 2026-11).
+Peers installed from the npm registry in the same run and measured by the file a site loads with
+a script tag, as shipped in the package (bench/peers.ts); code they load later (PostHog's
+extensions, Segment's destinations, RudderStack's remote plugins) is not counted. RudderStack's
+CDN core is smaller than the npm UMD build measured here, which carries more of its plugins.
 
 The issue's budget is **3,500 bytes**; journey.js is not there yet. What it carries, measured by
 building without each part: forms and abandonment ~500 B, the IndexedDB store with its
