@@ -177,6 +177,22 @@ describe('delivery', () => {
     expect((await store.all()).map(([, e]) => (e as Sent).event)).toEqual(['pending']);
   });
 
+  it('keeps an event whose write the closing page cut short in localStorage, and queues it on the next page', async () => {
+    // IndexedDB aborts a closing page's unfinished writes: a store that never finishes one.
+    const stalled: Store = { ...memoryStore(), put: () => new Promise(() => {}) };
+    const closing = setup(() => ({ status: 503 }), {}, stalled);
+    void closing.delivery.enqueue(event('just before leaving'));
+    await vi.advanceTimersByTimeAsync(0);
+    closing.delivery.beacon(); // the beacon is lost too: the collector is in trouble
+    expect(Object.values(JSON.parse(localStorage.getItem('journey.spill')!)).map((e) => (e as Sent).event)).toEqual(['just before leaving']);
+
+    const next = setup();
+    await next.delivery.flush();
+    expect(next.names()).toEqual(['just before leaving']);
+    expect(await next.store.all()).toEqual([]);
+    expect(localStorage.getItem('journey.spill')).toBeNull();
+  });
+
   it('falls back to fetch with keepalive when sendBeacon refuses', async () => {
     navigator.sendBeacon = () => false;
     const { delivery, sent } = setup();

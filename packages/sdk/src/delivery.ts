@@ -35,6 +35,7 @@ export interface Delivery {
 
 const droppedKey = 'journey.dropped';
 const lockKey = 'journey.lock';
+const spillKey = 'journey.spill';
 
 /**
  * The batcher. Every event is in the store before anything is sent, and leaves it only after a
@@ -53,6 +54,9 @@ export function createDelivery(
   // Events this page knows are not yet confirmed: what a closing page can still beacon, since
   // IndexedDB cannot be read synchronously.
   const unconfirmed = new Map<string, JourneyEvent>();
+  // Events not yet written to the store. A page that goes away aborts IndexedDB writes still
+  // under way, so these are spilled to localStorage (which writes at once) and queued next time.
+  const unwritten = new Map<string, JourneyEvent>();
   let waiting = 0;
   let attempt = 0;
   let notBefore = 0;
@@ -160,12 +164,26 @@ export function createDelivery(
     return work().finally(() => save(lockKey, undefined));
   }
 
+  const put = (event: JourneyEvent) => {
+    unconfirmed.set(event.messageId, event);
+    unwritten.set(event.messageId, event);
+    const write = writes.then(() => store.put(event.messageId, event)).then(() => unwritten.delete(event.messageId));
+    writes = write.catch(() => {}); // one failed write must not stop the next
+    return write;
+  };
+
+  // What an earlier page spilled: into the store, and out of the spill once written there.
+  const spill = load<Record<string, JourneyEvent>>(spillKey) ?? {};
+  for (const key in spill) void put(spill[key]!).catch(() => {});
+  void writes.then(() => {
+    const left = load<Record<string, JourneyEvent>>(spillKey) ?? {};
+    for (const key in spill) if (!unwritten.has(key)) delete left[key];
+    save(spillKey, Object.keys(left).length ? left : undefined);
+  });
+
   return {
     async enqueue(event) {
-      unconfirmed.set(event.messageId, event);
-      const write = writes.then(() => store.put(event.messageId, event));
-      writes = write.catch(() => {}); // one failed write must not stop the next
-      await write;
+      await put(event);
       schedule(++waiting < flushAt ? flushInterval : 0);
     },
     async flush() {
@@ -175,6 +193,7 @@ export function createDelivery(
       return run(true);
     },
     beacon() {
+      if (unwritten.size) save(spillKey, { ...load<object>(spillKey), ...Object.fromEntries(unwritten) });
       for (let events = [...unconfirmed.values()], batch; (batch = take(events)).length; events = events.slice(batch.length)) {
         const text = body(batch);
         if (!navigator.sendBeacon?.(url, new Blob([text], { type: 'text/plain' }))) transport(url, text).catch(() => {});
@@ -182,6 +201,8 @@ export function createDelivery(
     },
     async clear() {
       save(droppedKey, undefined);
+      save(spillKey, undefined);
+      unwritten.clear();
       await forget((await store.all()).map(([key]) => key));
     },
   };
