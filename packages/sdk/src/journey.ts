@@ -79,6 +79,8 @@ export function createJourney(options: JourneyOptions): Journey {
     log,
   );
   let referrer = document.referrer;
+  // Once: building a DateTimeFormat takes milliseconds, the page's time zone does not change.
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   let pageUrl: string | undefined;
 
   function emit(type: JourneyEvent['type'], fields: Properties, landing?: Landing, traits?: Traits): void {
@@ -107,7 +109,7 @@ export function createJourney(options: JourneyOptions): Journey {
             groupId: identity.groupId,
             traits,
             locale: navigator.language,
-            timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+            timezone,
             screen: { width: screen.width, height: screen.height, density: devicePixelRatio },
             library: { name: 'journey.js', version },
           },
