@@ -97,5 +97,6 @@ export async function load(url: string, body?: () => string, headers: Record<str
 /** Builds the bundles and starts the collector exactly as `npm start` runs it. */
 export async function startCollector(env: Record<string, string>): Promise<Server> {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-  return start(['--enable-source-maps', '--max-semi-space-size=8', 'packages/collector/dist/node.mjs'], env);
+  // No demo data: a benchmark measures what it sends.
+  return start(['--enable-source-maps', '--max-semi-space-size=8', 'packages/collector/dist/node.mjs'], { JOURNEY_SEED_DEMO: '0', ...env });
 }

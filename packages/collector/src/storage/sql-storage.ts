@@ -183,14 +183,25 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     following = run;
     return run;
   };
-  // Kept in step at ingestion, a moment after writes, so a query seldom waits for it.
+  // Kept in step at ingestion, a moment after writes, so a query seldom waits for it. In the
+  // background one pass at a time, each followed by a rest three times as long as it took: under
+  // heavy ingestion the rollup falls behind rather than taking the CPU from it, and a query
+  // (followAll) catches up what is left.
   let scheduled: ReturnType<typeof setTimeout> | undefined;
-  const followSoon = () => {
+  const followSoon = (delay = followDelay) => {
     scheduled ??= setTimeout(() => {
       scheduled = undefined;
-      guard(followAll).catch(() => {}); // a query retries it, and says why if it fails again
-    }, followDelay);
+      guard(followPass).catch(() => {}); // a query retries it, and says why if it fails again
+    }, delay);
     (scheduled as { unref?: () => void }).unref?.();
+  };
+  const followPass = () => {
+    const run = following.catch(() => {}).then(async () => {
+      const started = Date.now();
+      if (!closed && (await followEvents(db, rollupOptions)) > 0) followSoon(Math.max(followDelay, 3 * (Date.now() - started)));
+    });
+    following = run;
+    return run;
   };
 
   const page = (rows: ScopedEvent[], limit: number): TimelinePage => {
