@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JourneyEvent } from '@journey/protocol';
-import { backoff, createDelivery, type DeliveryOptions, type Transport } from './delivery.ts';
+import { backoff, createDelivery, fetchTransport, type DeliveryOptions, type Transport } from './delivery.ts';
 import { memoryStore, type Store } from './store.ts';
 import { uuid } from './uuid.ts';
 import { beacons } from '../test/setup.ts';
@@ -25,6 +25,27 @@ function setup(answer: (batch: JourneyEvent[], attempt: number) => Answer | Prom
   const delivery = createDelivery('https://collector.test/v1/batch', { writeKey: 'wk_test', ...options }, store, transport, () => {});
   return { delivery, sent, bodies, transport, store, names: () => sent.flat().map((e) => e.event) };
 }
+
+describe('fetchTransport', () => {
+  it('gives up a request the collector never answers, so the queue can retry', async () => {
+    // fetch is the browser's: this one accepts the request and never answers, as a hung collector.
+    const hung = vi.fn((_url: string, init: RequestInit) => new Promise<Response>((_, fail) => init.signal?.addEventListener('abort', () => fail(init.signal!.reason))));
+    vi.stubGlobal('fetch', hung);
+    try {
+      const outcome = await Promise.race([
+        fetchTransport('https://collector.test/v1/batch', '{}', 50).then(
+          () => 'answered',
+          () => 'given up',
+        ),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1000)),
+      ]);
+      expect(outcome).toBe('given up');
+      expect(hung).toHaveBeenCalledOnce();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
 
 describe('delivery', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));

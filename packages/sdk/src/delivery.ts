@@ -214,9 +214,20 @@ export const backoff = (attempt: number, cap: number): number => {
   return ceiling / 2 + (Math.random() * ceiling) / 2;
 };
 
-/** fetch, as a simple CORS request: text/plain, no credentials, never a preflight. */
-export const fetchTransport: Transport = async (url, body) => {
-  const response = await fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'Content-Type': 'text/plain' } });
+/**
+ * fetch, as a simple CORS request: text/plain, no credentials, never a preflight. Given up after
+ * `timeout` ms without an answer: a connection the collector accepts and never answers would
+ * otherwise hold the queue, and with it every tab's flush lock, until the page goes.
+ */
+export const fetchTransport = async (url: string, body: string, timeout = 3e4): ReturnType<Transport> => {
+  const response = await fetch(url, {
+    method: 'POST',
+    body,
+    keepalive: true,
+    credentials: 'omit',
+    headers: { 'Content-Type': 'text/plain' },
+    signal: AbortSignal.timeout?.(timeout),
+  });
   return {
     status: response.status,
     retryAfter: Number(response.headers.get('Retry-After')),
