@@ -176,13 +176,11 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
   };
   // Each reader's run starts after the one before it ends, so it sees what was stored before it asked.
   let following: Promise<void> = Promise.resolve();
-  const followAll = () => {
-    const run = following.catch(() => {}).then(async () => {
+  const afterFollowing = (work: () => Promise<void>) => (following = following.catch(() => {}).then(work));
+  const followAll = () =>
+    afterFollowing(async () => {
       while (!closed && (await followEvents(db, rollupOptions)) > 0);
     });
-    following = run;
-    return run;
-  };
   // Kept in step at ingestion, a moment after writes, so a query seldom waits for it. In the
   // background one pass at a time, each followed by a rest three times as long as it took: under
   // heavy ingestion the rollup falls behind rather than taking the CPU from it, and a query
@@ -195,14 +193,11 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     }, delay);
     (scheduled as { unref?: () => void }).unref?.();
   };
-  const followPass = () => {
-    const run = following.catch(() => {}).then(async () => {
+  const followPass = () =>
+    afterFollowing(async () => {
       const started = Date.now();
       if (!closed && (await followEvents(db, rollupOptions)) > 0) followSoon(Math.max(followDelay, 3 * (Date.now() - started)));
     });
-    following = run;
-    return run;
-  };
 
   const page = (rows: ScopedEvent[], limit: number): TimelinePage => {
     const events = rows.slice(0, limit);
