@@ -22,45 +22,110 @@ export const sessionTimeout = 30 * 60 * 1000;
 /** An event as sessions read it: the stored payload, with its corrected time. */
 export type SessionEvent = Pick<StoredPayload, 'messageId' | 'type' | 'anonymousId' | 'userId' | 'context'> & { timestamp: string };
 
+/** An event as a session remembers it: what names the session's entry, channel and campaign. */
+export type Landmark = Pick<SessionEvent, 'messageId' | 'type' | 'timestamp'> & {
+  context?: Pick<NonNullable<SessionEvent['context']>, 'page' | 'campaign' | 'clickIds'>;
+};
+
 /**
- * Splits a device's events into sessions, server-side and order-independently: in time order,
- * a new session starts after 30 minutes without an event or when the landing campaign changes (the
- * SDK keeps a landing URL's UTM tags and click ids on every event of its visit, so a change means
- * the person came back through another link). Each session's channel is read from its first event.
+ * A device's session as far as its events so far go: enough to name its entry and channel and to
+ * tell whether a later event continues it, without its events. The journey rollup keeps each
+ * device's latest one, so an event arriving after the others extends it without reading it again.
+ */
+export interface OpenSession {
+  first: Landmark;
+  /** Its first page view. */
+  entry?: Landmark;
+  /** Its first event with a campaign (UTM tags or click ids). */
+  tagged?: Landmark;
+  /** The campaign it came through ('' when none): another one means the person came back. */
+  campaign: string;
+  /** Its latest event, in the order sessions read a device's events: time, then messageId. */
+  last: { at: number; messageId: string };
+  pages: number;
+  events: number;
+  /** Whether it has a page view or a track call: an identify or group call alone is no visit. */
+  visit: boolean;
+}
+
+/** Time order, then messageId: how a device's events are read into sessions. */
+export const inSessionOrder = (a: { at: number; messageId: string }, b: { at: number; messageId: string }): number =>
+  a.at - b.at || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0);
+
+/**
+ * The device's latest session once an event that comes after all before it is added: the same
+ * session continued, or a new one when 30 minutes passed or the landing campaign changed (the SDK
+ * keeps a landing URL's UTM tags and click ids on every event of its visit, so a change means the
+ * person came back through another link).
+ */
+export function withEvent(current: OpenSession | undefined, event: SessionEvent): OpenSession {
+  const at = Date.parse(event.timestamp);
+  const campaign = campaignKey(event);
+  const isPage = event.type === 'page';
+  const visit = isPage || event.type === 'track';
+  // A campaign seen before the visit's first page view (an identify sent at the same moment)
+  // is that visit's own landing, not a return through another link.
+  const returned = current !== undefined && campaign !== '' && campaign !== current.campaign && (current.entry !== undefined || current.campaign !== '');
+  if (!current || at - current.last.at > sessionTimeout || returned) {
+    const mark = landmark(event);
+    return { first: mark, ...(isPage && { entry: mark }), ...(campaign !== '' && { tagged: mark }), campaign, last: { at, messageId: event.messageId }, pages: isPage ? 1 : 0, events: 1, visit };
+  }
+  return {
+    ...current,
+    ...(current.entry === undefined && isPage && { entry: landmark(event) }),
+    ...(current.campaign === '' && campaign !== '' && { tagged: landmark(event), campaign }),
+    last: { at, messageId: event.messageId },
+    pages: current.pages + (isPage ? 1 : 0),
+    events: current.events + 1,
+    visit: current.visit || visit,
+  };
+}
+
+/**
+ * Splits a device's events into sessions, server-side and order-independently: in time order, each
+ * event continues the session before it or starts one (`withEvent`). Each session's channel is read
+ * from its landing: its first page view and the first event with a campaign.
  */
 export function sessionsOf(events: readonly SessionEvent[]): Session[] {
+  const sessions: Session[] = [];
+  for (const [device, stream] of devicesOf(events)) {
+    let current: OpenSession | undefined;
+    let messageIds: string[] = [];
+    for (const event of stream) {
+      const next = withEvent(current, event);
+      if (current && next.first.messageId !== current.first.messageId) {
+        if (current.visit) sessions.push(sessionFrom(device, current, messageIds));
+        messageIds = [];
+      }
+      messageIds.push(event.messageId);
+      current = next;
+    }
+    if (current?.visit) sessions.push(sessionFrom(device, current, messageIds));
+  }
+  // Only a visit is a session: an identify or group call on its own (a server's, a login's
+  // bookkeeping) is not one.
+  return sessions.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** A device's latest session after these events (its own, in any order), visit or not. */
+export function latestSession(events: readonly SessionEvent[]): OpenSession | undefined {
+  let current: OpenSession | undefined;
+  for (const [, stream] of devicesOf(events)) for (const event of stream) current = withEvent(current, event);
+  return current;
+}
+
+/** Each device's events in session order; events a server sent with only a user id are no visit. */
+function devicesOf(events: readonly SessionEvent[]): Map<string, SessionEvent[]> {
   const byDevice = new Map<string, SessionEvent[]>();
   for (const event of events) {
-    // Events a server sent with only a user id (a renewal billed overnight) are no visit.
     const device = event.anonymousId;
     if (!device) continue;
     if (!byDevice.has(device)) byDevice.set(device, []);
     byDevice.get(device)!.push(event);
   }
-  const sessions: Array<Session & { visit: boolean }> = [];
-  for (const [device, stream] of byDevice) {
-    stream.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp) || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
-    let current: { events: SessionEvent[]; campaign: string; last: number; landed: boolean } | undefined;
-    for (const event of stream) {
-      const at = Date.parse(event.timestamp);
-      const campaign = campaignKey(event);
-      // A campaign seen before the visit's first page view (an identify sent at the same moment)
-      // is that visit's own landing, not a return through another link.
-      const returned = campaign !== '' && campaign !== current?.campaign && (current?.landed || current?.campaign !== '');
-      if (!current || at - current.last > sessionTimeout || returned) {
-        if (current) sessions.push(session(device, current.events));
-        current = { events: [], campaign, last: at, landed: false };
-      }
-      if (campaign !== '' && current.campaign === '') current.campaign = campaign;
-      current.landed ||= event.type === 'page';
-      current.events.push(event);
-      current.last = at;
-    }
-    if (current) sessions.push(session(device, current.events));
-  }
-  // Only a visit is a session: an identify or group call on its own (a server's, a login's
-  // bookkeeping) is not one.
-  return sessions.filter((session) => session.visit).map(({ visit: _visit, ...session }) => session).sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const order = (event: SessionEvent) => ({ at: Date.parse(event.timestamp), messageId: event.messageId });
+  for (const stream of byDevice.values()) stream.sort((a, b) => inSessionOrder(order(a), order(b)));
+  return byDevice;
 }
 
 /** The landing campaign an event carries: UTM tags and which click ids; empty when none. */
@@ -71,12 +136,18 @@ function campaignKey(event: SessionEvent): string {
   return tags.some(Boolean) || clicks.length ? `${tags.join('\u0000')}\u0000${clicks.join(',')}` : '';
 }
 
-function session(device: string, events: SessionEvent[]): Session & { visit: boolean } {
-  const first = events[0]!;
-  const entry = events.find((event) => event.type === 'page') ?? first;
-  const page = entry.context?.page;
+function landmark(event: SessionEvent): Landmark {
+  const { page, campaign, clickIds: ids } = event.context ?? {};
+  const context = { ...(page && { page }), ...(campaign && { campaign }), ...(ids && { clickIds: ids }) };
+  return { messageId: event.messageId, type: event.type, timestamp: event.timestamp, ...(Object.keys(context).length > 0 && { context }) };
+}
+
+/** A session as journeys and maps show it, from what it is made of so far. */
+export function sessionFrom(device: string, open: OpenSession, messageIds: string[]): Session {
+  const { first } = open;
+  const page = (open.entry ?? first).context?.page;
   // The visit's campaign, wherever in its first moments it was first seen.
-  const tagged = events.find((event) => campaignKey(event) !== '') ?? first;
+  const tagged = open.tagged ?? first;
   const landing: Landing = {
     utmSource: tagged.context?.campaign?.source ?? null,
     utmMedium: tagged.context?.campaign?.medium ?? null,
@@ -89,12 +160,11 @@ function session(device: string, events: SessionEvent[]): Session & { visit: boo
     id: first.messageId,
     device,
     start: Date.parse(first.timestamp),
-    end: Date.parse(events.at(-1)!.timestamp),
+    end: open.last.at,
     entryPath: page?.path ?? pathOf(page?.url) ?? '(not set)',
-    pages: events.filter((event) => event.type === 'page').length,
-    events: events.length,
-    messageIds: events.map((event) => event.messageId),
-    visit: events.some((event) => event.type === 'page' || event.type === 'track'),
+    pages: open.pages,
+    events: open.events,
+    messageIds,
     ...classifyLanding(landing),
   };
 }

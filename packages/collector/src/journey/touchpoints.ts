@@ -28,7 +28,7 @@ export function touchpointsOf(
   events: readonly JourneyEvent[],
   options: { keyEvents?: readonly string[]; personOf?: (event: JourneyEvent) => string | undefined; accountOf?: (event: JourneyEvent) => string | undefined } = {},
 ): { sessions: Session[]; touchpoints: Touchpoint[] } {
-  const keyEvents = new Set((options.keyEvents ?? defaultKeyEvents).map((name) => name.toLowerCase()));
+  const keyEvents = keyEventSet(options.keyEvents);
   const sessions = sessionsOf(events);
   const sessionOf = new Map<string, Session>();
   for (const session of sessions) for (const messageId of session.messageIds) sessionOf.set(messageId, session);
@@ -39,36 +39,9 @@ export function touchpointsOf(
     return { ...(personId && { personId }), ...(accountId && { accountId }) };
   };
 
-  const touchpoints: Touchpoint[] = sessions.map((session) => ({
-    // Not the first event's own id: that event may be a key event, a touchpoint of its own.
-    id: `session:${session.id}`,
-    kind: 'session',
-    at: session.start,
-    name: session.entryPath,
-    channel: session.channel,
-    source: session.source,
-    medium: session.medium,
-    campaign: session.campaign,
-    path: session.entryPath,
-    ...owners(byId.get(session.id)!),
-  }));
+  const touchpoints: Touchpoint[] = sessions.map((session) => ({ ...sessionTouchpoint(session), ...owners(byId.get(session.id)!) }));
   for (const event of events) {
-    if (event.type !== 'track' || !event.event || !keyEvents.has(event.event.toLowerCase())) continue;
-    // A key event outside any visit (a server's: a renewal billed overnight) came through no channel.
-    const session = sessionOf.get(event.messageId) ?? { channel: 'Unassigned' as const, source: '(not set)', medium: '(not set)', campaign: '(not set)' };
-    touchpoints.push({
-      id: event.messageId,
-      kind: 'event',
-      at: Date.parse(event.timestamp),
-      name: event.event,
-      channel: session.channel,
-      source: session.source,
-      medium: session.medium,
-      campaign: session.campaign,
-      ...(event.context?.page?.path && { path: event.context.page.path }),
-      ...owners(event),
-      ...(event.properties && Object.keys(event.properties).length > 0 && { properties: event.properties }),
-    });
+    if (isKeyEvent(event, keyEvents)) touchpoints.push({ ...keyEventTouchpoint(event, sessionOf.get(event.messageId)), ...owners(event) });
   }
   touchpoints.sort(inJourneyOrder);
   return { sessions, touchpoints };
@@ -77,3 +50,41 @@ export function touchpointsOf(
 /** Time order; at the same moment a session's entry before what happened in it; then by id. */
 export const inJourneyOrder = (a: Touchpoint, b: Touchpoint): number =>
   a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'session' ? -1 : b.kind === 'session' ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The key event names, matched without regard to case. */
+export const keyEventSet = (names: readonly string[] = defaultKeyEvents): ReadonlySet<string> => new Set(names.map((name) => name.toLowerCase()));
+
+export const isKeyEvent = (event: JourneyEvent, keyEvents: ReadonlySet<string>): boolean =>
+  event.type === 'track' && !!event.event && keyEvents.has(event.event.toLowerCase());
+
+/** A session's entry: how the person arrived. */
+export const sessionTouchpoint = (session: Session): Touchpoint => ({
+  // Not the first event's own id: that event may be a key event, a touchpoint of its own.
+  id: `session:${session.id}`,
+  kind: 'session',
+  at: session.start,
+  name: session.entryPath,
+  channel: session.channel,
+  source: session.source,
+  medium: session.medium,
+  campaign: session.campaign,
+  path: session.entryPath,
+});
+
+/** A key event, credited to the session it happened in. */
+export function keyEventTouchpoint(event: JourneyEvent, session: Session | undefined): Touchpoint {
+  // A key event outside any visit (a server's: a renewal billed overnight) came through no channel.
+  const via = session ?? { channel: 'Unassigned' as const, source: '(not set)', medium: '(not set)', campaign: '(not set)' };
+  return {
+    id: event.messageId,
+    kind: 'event',
+    at: Date.parse(event.timestamp),
+    name: event.event!,
+    channel: via.channel,
+    source: via.source,
+    medium: via.medium,
+    campaign: via.campaign,
+    ...(event.context?.page?.path && { path: event.context.page.path }),
+    ...(event.properties && Object.keys(event.properties).length > 0 && { properties: event.properties }),
+  };
+}
