@@ -279,6 +279,51 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       expect(await sessions(storage)).toEqual(expected);
     });
 
+    it('extends devices’ sessions event by event as deriving them whole would, landings that change late included', { timeout: 60_000 }, async () => {
+      const at = (minutes: number) => new Date(Date.UTC(2026, 0, 9, 8) + minutes * 60_000).toISOString();
+      const newsletter = { campaign: { source: 'newsletter', medium: 'email', name: 'jan' } };
+      const identifyAt = (minutes: number, context: Record<string, unknown>) => ({ ...identify('kiosk', at(minutes), 'u-kim', 'kim@northwind.io'), context });
+      // One device's morning, each event arriving after the ones before it unless marked late.
+      const morning = [
+        identifyAt(0, newsletter), // the campaign arrives before the visit's first page view
+        page('kiosk', at(1), '/pricing', newsletter),
+        track('kiosk', at(2), 'Signed Up', '/pricing', newsletter),
+        track('kiosk', at(40), 'Demo Requested', '/demo'), // a visit that starts with a key event …
+        page('kiosk', at(41), '/demo', { page: { url: 'https://www.northwind.io/demo', path: '/demo', referrer: 'https://www.linkedin.com/' } }), // … lands after it
+        page('kiosk', at(45), '/', { clickIds: { gclid: 'g-9' } }), // back through an ad
+        track('kiosk', at(46), 'Order Completed', '/checkout', { clickIds: { gclid: 'g-9' } }),
+        page('kiosk', at(200), '/docs'),
+        page('kiosk', at(199), '/late'), // late: the visit from 11:20 began with it
+        track('kiosk', at(201), 'Referral Sent', '/docs'),
+      ];
+      const dataset = generate({ seed: 5, people: 6, accounts: 2 });
+      const generated = [...dataset.batches(500)].flat().sort((a: any, b: any) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+      // The story each collector starts with has ids of its own: only this morning and the generated people.
+      const told = new Set(january().map((event) => event.anonymousId));
+      const touchpoints = async (of: Storage) =>
+        (await of.journeyFacts('default', { personTraits: [], autoAccounts: false })).touchpoints
+          .filter((t) => !told.has(t.stream))
+          .map((t) => JSON.stringify(t))
+          .sort();
+
+      const whole = await open();
+      await (await collector(whole)).send([...morning, ...generated]);
+      const expected = await touchpoints(whole);
+      expect(expected.filter((t) => t.includes('"name":"/demo"'))).toHaveLength(1);
+
+      const storage = await open();
+      const { send } = await collector(storage);
+      for (const event of morning) {
+        await send([event]);
+        await storage.journeyVersion();
+      }
+      for (let start = 0, size = 1; start < generated.length; start += size, size = (size % 7) + 1) {
+        await send(generated.slice(start, start + size));
+        await storage.journeyVersion();
+      }
+      expect(await touchpoints(storage)).toEqual(expected);
+    });
+
     it('keeps people and accounts staged through every change as staging them whole would', { timeout: 60_000 }, async () => {
       const storage = await open();
       const { send } = await collector(storage);

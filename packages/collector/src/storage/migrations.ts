@@ -165,6 +165,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0006-journey-streams': {
+      async up(db: Kysely<any>) {
+        // Each device's latest session as the rollup left it, so new events extend it.
+        await db.schema
+          .createTable('journey_streams')
+          .addColumn('site', 'text', (c) => c.notNull())
+          .addColumn('stream', 'text', (c) => c.notNull())
+          .addColumn('session', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('journey_streams_key', ['site', 'stream'])
+          .execute();
+      },
+    },
   };
 }
 

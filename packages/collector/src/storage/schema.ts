@@ -18,6 +18,7 @@ export interface Database {
   imported_touchpoints: ImportedTouchpointsTable;
   journey_touchpoints: JourneyTouchpointsTable;
   journey_rollup: { name: string; seq: number };
+  journey_streams: JourneyStreamsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   journey_stages: { site: string; owner_kind: string; owner_id: string; stage: string; entered_at: number };
@@ -74,6 +75,17 @@ export interface JourneyTouchpointsTable {
   anonymous_id: string | null;
   user_id: string | null;
   group_id: string | null;
+}
+
+/**
+ * Each stream's latest session as the rollup left it (an `OpenSession` as JSON, with the ids of its
+ * first event): a device's next events extend it without reading the session again. None for
+ * `user:` streams, which make no sessions.
+ */
+export interface JourneyStreamsTable {
+  site: string;
+  stream: string;
+  session: string;
 }
 
 /**

@@ -311,8 +311,8 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     journeyVersion: () =>
       guard(async () => {
         await followAll();
-        const { position, changes } = await factsVersion(db);
-        return `${position}:${changes}`;
+        const { position, changes, late } = await factsVersion(db);
+        return `${position}:${changes}:${late}`;
       }),
 
     journeyFacts: (site, factsOptions) =>
@@ -324,8 +324,9 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     journeyChanges: (site, since) =>
       guard(async () => {
         await followAll();
-        const { position, changes } = await factsVersion(db);
-        const version = `${position}:${changes}`;
+        const { position, changes, late } = await factsVersion(db);
+        const version = `${position}:${changes}:${late}`;
+        // Late commits move no position: the margin changedSince looks back covers them.
         const [from, fromChanges] = since.split(':').map(Number);
         if (fromChanges !== changes || !(from! <= position)) return { version, full: true };
         const changed = await changedSince(db, site, Math.max(0, from! - rollupOptions.lookback), position, maxFollowedChanges);

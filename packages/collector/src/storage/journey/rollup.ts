@@ -1,17 +1,22 @@
 /**
  * The journey rollup: touchpoints derived from stored events, kept in step by following the events
- * table's arrival order (seq). Each pass takes the streams (devices) that got events since the
- * last pass and derives their touchpoints again: a stream's touchpoints are a pure function of its
- * events, so arrival order, duplicates and late events cannot matter. Only from the last sure
- * session boundary before the new events (a gap of over 30 minutes) onward, so a device's long
- * history is not read again for every new visit.
+ * table's arrival order (seq). A stream's touchpoints are a pure function of its events, so arrival
+ * order, duplicates and late events cannot matter; the rollup only decides how little to read.
+ *
+ * Each pass takes the events since the last one. A device's events that come after all it had
+ * extend its latest session, kept beside its touchpoints (`journey_streams`): no event is read
+ * twice, however long the session. Anything else (a late event, a session whose landing changes
+ * after it had touchpoints, a device without a kept session) derives the device's touchpoints again
+ * from the last sure session boundary before the new events (a gap of over 30 minutes) onward, so a
+ * device's long history is not read again for every new visit.
  */
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from '../schema.ts';
+import type { Database, JourneyTouchpointsTable } from '../schema.ts';
 import { inOrder, type RunWrites } from '../identity/apply.ts';
 import { chunk } from '../identity/scope.ts';
-import { touchpointsOf, type JourneyEvent } from '../../journey/touchpoints.ts';
-import { sessionTimeout } from '../../journey/sessions.ts';
+import { isKeyEvent, keyEventSet, keyEventTouchpoint, sessionTouchpoint, touchpointsOf, type JourneyEvent } from '../../journey/touchpoints.ts';
+import { inSessionOrder, latestSession, sessionFrom, sessionTimeout, withEvent, type OpenSession } from '../../journey/sessions.ts';
+import type { Touchpoint } from '../../journey/touchpoint.ts';
 
 type Db = Kysely<Database>;
 
@@ -33,18 +38,26 @@ export const streamOf = (row: { anonymous_id: string | null; user_id: string | n
  */
 const adminChanges = 'admin-changes';
 
-/** The state of the journey facts: the rollup's position and the count of admin changes. */
-export async function factsVersion(db: Db): Promise<{ position: number; changes: number }> {
-  const rows = await db.selectFrom('journey_rollup').select(['name', 'seq']).where('name', 'in', [rollup, adminChanges]).execute();
+/**
+ * Events that committed after a pass went past their seq (PostgreSQL), counted each time a pass
+ * follows some: the facts changed though the position did not move.
+ */
+const lateCommits = 'late-commits';
+
+/** The state of the journey facts: the rollup's position and the counts of admin changes and late commits. */
+export async function factsVersion(db: Db): Promise<{ position: number; changes: number; late: number }> {
+  const rows = await db.selectFrom('journey_rollup').select(['name', 'seq']).where('name', 'in', [rollup, adminChanges, lateCommits]).execute();
   const seq = (name: string) => Number(rows.find((row) => row.name === name)?.seq ?? 0);
-  return { position: seq(rollup), changes: seq(adminChanges) };
+  return { position: seq(rollup), changes: seq(adminChanges), late: seq(lateCommits) };
 }
 
 /** Counts an admin change, in its transaction. */
-export const countAdminChange = (trx: Db) =>
+export const countAdminChange = (trx: Db) => count(trx, adminChanges);
+
+const count = (trx: Db, name: string) =>
   trx
     .insertInto('journey_rollup')
-    .values({ name: adminChanges, seq: 1 })
+    .values({ name, seq: 1 })
     .onConflict((conflict) => conflict.column('name').doUpdateSet({ seq: sql`${sql.ref('journey_rollup.seq')} + 1` }))
     .execute();
 
@@ -70,10 +83,10 @@ export interface FollowOptions extends DeriveOptions {
 export type StreamChanges = Map<string, number | null>;
 
 /**
- * One pass: the streams of up to `eventsPerPass` events after the position, derived again, then
- * the position moved past them. A stream that gets events meanwhile is derived with those too, and
- * again next pass: harmless. Stopped half-way, the position stays and the next pass redoes it.
- * Resolves with how many events it followed (0: up to date).
+ * One pass: up to `eventsPerPass` events after the position followed (their streams extended or
+ * derived again), then the position moved past them. A stream that gets events meanwhile is
+ * derived with those too, and again next pass: harmless. Stopped half-way, the position stays and
+ * the next pass redoes it. Resolves with how many events it followed (0: up to date).
  */
 export async function followEvents(db: Db, options: FollowOptions): Promise<number> {
   const position = await rollupPosition(db);
@@ -82,31 +95,205 @@ export async function followEvents(db: Db, options: FollowOptions): Promise<numb
     if (built > 0) return built;
   }
   // PostgreSQL hands out seqs before commit, so a transaction can commit a lower seq after a pass
-  // went past it: there the pass looks back a margin, which re-derives a few streams for nothing.
-  const from = Math.max(0, position - (options.lookback ?? 0));
-  const rows = await db
-    .selectFrom('events')
-    .select(['seq', 'site', 'anonymous_id', 'user_id', 'timestamp'])
-    .where('seq', '>', from)
-    .orderBy('seq')
-    .limit(eventsPerPass + (position - from))
-    .execute();
-  const fresh = rows.filter((row) => Number(row.seq) > position);
-  if (fresh.length === 0) return 0;
-  const changes = new Map<string, StreamChanges>();
-  for (const row of rows) {
+  // went past it: each pass keeps the seqs it found missing within a margin behind it, and the
+  // next one follows those that have appeared since.
+  const lookback = options.lookback ?? 0;
+  const gaps = lookback > 0 ? await missingSeqs(db) : [];
+  const select = () => db.selectFrom('events').select(['seq', 'site', 'anonymous_id', 'user_id', 'group_id', 'timestamp', 'payload']);
+  const after = await select().where('seq', '>', position).orderBy('seq').limit(eventsPerPass).execute();
+  const filled = gaps.length > 0 ? (await Promise.all(chunk(gaps, 500).map((part) => select().where('seq', 'in', part).execute()))).flat() : [];
+  if (after.length === 0 && filled.length === 0) return 0;
+
+  // Read and parsed here, outside the writes, so ingestion waits only for the writes.
+  const bySite = new Map<string, Map<string, Fresh[]>>();
+  for (const row of [...filled, ...after]) {
     const stream = streamOf(row);
     if (stream === null) continue;
-    if (!changes.has(row.site)) changes.set(row.site, new Map());
-    const site = changes.get(row.site)!;
-    site.set(stream, Math.min(site.get(stream) ?? Infinity, Number(row.timestamp)));
+    if (!bySite.has(row.site)) bySite.set(row.site, new Map());
+    const streams = bySite.get(row.site)!;
+    if (!streams.has(stream)) streams.set(stream, []);
+    const event = JSON.parse(row.payload) as JourneyEvent;
+    streams.get(stream)!.push({ event, order: { at: Date.parse(event.timestamp), messageId: event.messageId }, origin: originOf(row) });
   }
-  for (const [site, streams] of changes) {
-    for (const part of chunk([...streams], 40)) await options.write((trx) => deriveStreams(trx, site, new Map(part), options));
+  for (const [site, streams] of bySite) {
+    for (const part of chunk([...streams], 40)) await options.write((trx) => followStreams(trx, site, new Map(part), options));
   }
-  const last = Number(fresh.at(-1)!.seq);
-  await options.write((trx) => moveTo(trx, last));
-  return fresh.length;
+  const last = Math.max(position, ...after.map((row) => Number(row.seq)));
+  const seen = new Set([...after, ...filled].map((row) => Number(row.seq)));
+  const missing = lookback > 0 ? [...gaps, ...range(Math.max(position, last - lookback) + 1, last)].filter((seq) => seq > last - lookback && !seen.has(seq)) : [];
+  await options.write(async (trx) => {
+    await moveTo(trx, last);
+    if (lookback > 0) await keepMissing(trx, { missing, seen: [...seen], before: last - lookback });
+    if (filled.length > 0) await count(trx, lateCommits);
+  });
+  return after.length + filled.length;
+}
+
+/** A new event of a stream, parsed, with the ids its row keeps. */
+interface Fresh {
+  event: JourneyEvent;
+  order: { at: number; messageId: string };
+  origin: Origin;
+}
+
+/** The ids an event's row keeps, by which a touchpoint's owner is resolved. */
+type Origin = Pick<JourneyTouchpointsTable, 'anonymous_id' | 'user_id' | 'group_id'>;
+
+const originOf = (row: Origin): Origin => ({ anonymous_id: row.anonymous_id, user_id: row.user_id, group_id: row.group_id });
+
+/** A device's latest session as the rollup keeps it, with its first event's ids. */
+interface KeptSession {
+  open: OpenSession;
+  origin: Origin;
+}
+
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+
+const gapPrefix = 'gap:';
+
+/** The seqs earlier passes found missing, which a transaction may still commit. */
+async function missingSeqs(db: Db): Promise<number[]> {
+  const rows = await db.selectFrom('journey_rollup').select('seq').where('name', 'like', `${gapPrefix}%`).execute();
+  return rows.map((row) => Number(row.seq));
+}
+
+/**
+ * Keeps the seqs still missing, forgets those seen and those too far behind to wait for. Kept as a
+ * union, so two passes side by side (two collectors) never forget a gap the other found.
+ */
+async function keepMissing(trx: Db, { missing, seen, before }: { missing: number[]; seen: number[]; before: number }): Promise<void> {
+  await trx.deleteFrom('journey_rollup').where('name', 'like', `${gapPrefix}%`).where('seq', '<=', before).execute();
+  for (const part of chunk(seen, 1000)) await trx.deleteFrom('journey_rollup').where('name', 'in', part.map((seq) => `${gapPrefix}${seq}`)).execute();
+  for (const part of chunk(missing, 1000)) {
+    await trx
+      .insertInto('journey_rollup')
+      .values(part.map((seq) => ({ name: `${gapPrefix}${seq}`, seq })))
+      .onConflict((conflict) => conflict.column('name').doNothing())
+      .execute();
+  }
+}
+
+/**
+ * Follows these streams' new events: extends each device's kept session where the events come
+ * after all it had, derives the others again from their last session boundary.
+ */
+async function followStreams(trx: Db, site: string, streams: Map<string, Fresh[]>, options: DeriveOptions): Promise<void> {
+  const devices = [...streams.keys()].filter((stream) => !stream.startsWith('user:'));
+  const kept = new Map<string, KeptSession>();
+  for (const part of chunk(devices, Math.max(1, options.maxParameters - 1))) {
+    const rows = await trx.selectFrom('journey_streams').select(['stream', 'session']).where('site', '=', site).where('stream', 'in', part).execute();
+    for (const row of rows) kept.set(row.stream, JSON.parse(row.session) as KeptSession);
+  }
+  const keyEvents = keyEventSet();
+  const rows: TouchpointRow[] = [];
+  const sessions: Array<[stream: string, kept: KeptSession]> = [];
+  const again: StreamChanges = new Map();
+  for (const [stream, fresh] of streams) {
+    fresh.sort((a, b) => inSessionOrder(a.order, b.order));
+    if (stream.startsWith('user:')) {
+      // A user's device-less events make no sessions: each key event stands alone.
+      for (const { event, origin } of fresh) if (isKeyEvent(event, keyEvents)) rows.push(touchpointRow(site, stream, keyEventTouchpoint(event, undefined), origin));
+      continue;
+    }
+    const extended = extend(site, stream, kept.get(stream), fresh, keyEvents);
+    if (extended) {
+      rows.push(...extended.rows);
+      sessions.push([stream, extended.kept]);
+    } else {
+      again.set(stream, fresh[0]!.order.at);
+    }
+  }
+  if (again.size > 0) await deriveStreams(trx, site, again, options);
+  await (options.runWrites ?? inOrder)(trx, [...upsertTouchpoints(trx, rows, options.maxParameters), ...keepSessions(trx, site, sessions, options.maxParameters)]);
+}
+
+/**
+ * A device's kept session extended by its new events, in order, with the touchpoints they add; or
+ * null when they cannot simply extend it: no kept session, an event not after all it had (late,
+ * or followed before), or a landing that changes after the session had touchpoints.
+ */
+function extend(site: string, device: string, kept: KeptSession | undefined, fresh: readonly Fresh[], keyEvents: ReadonlySet<string>): { rows: TouchpointRow[]; kept: KeptSession } | null {
+  if (!kept || inSessionOrder(fresh[0]!.order, kept.open.last) <= 0) return null;
+  let { open, origin } = kept;
+  const rows: TouchpointRow[] = [];
+  const entries = new Map<string, TouchpointRow>();
+  for (const { event, origin: eventOrigin } of fresh) {
+    const next = withEvent(open, event);
+    const started = next.first.messageId !== open.first.messageId;
+    const relanded = !started && (next.entry !== open.entry || next.tagged !== open.tagged);
+    // Its entry touchpoint and key events already went out with the old landing.
+    if (relanded && open.visit) return null;
+    if (started) origin = eventOrigin;
+    const session = next.visit ? sessionFrom(device, next, []) : undefined;
+    if (session && (started || relanded || !open.visit)) entries.set(session.id, touchpointRow(site, device, sessionTouchpoint(session), origin));
+    if (isKeyEvent(event, keyEvents)) rows.push(touchpointRow(site, device, keyEventTouchpoint(event, session), eventOrigin));
+    open = next;
+  }
+  return { rows: [...entries.values(), ...rows], kept: { open, origin } };
+}
+
+type TouchpointRow = JourneyTouchpointsTable;
+
+const touchpointRow = (site: string, stream: string, touchpoint: Touchpoint, origin: Origin): TouchpointRow => ({
+  site,
+  id: touchpoint.id,
+  stream,
+  kind: touchpoint.kind,
+  at: touchpoint.at,
+  name: touchpoint.name,
+  channel: touchpoint.channel,
+  source: touchpoint.source,
+  medium: touchpoint.medium,
+  campaign: touchpoint.campaign,
+  path: touchpoint.path ?? null,
+  ...origin,
+});
+
+const touchpointColumns = 14;
+
+/** Writes touchpoints, replacing any with the same id. */
+function upsertTouchpoints(trx: Db, rows: TouchpointRow[], maxParameters: number): Array<CompiledQuery<unknown>> {
+  const perInsert = Math.max(1, Math.floor((maxParameters - 1) / touchpointColumns));
+  return chunk(rows, perInsert).map((part) =>
+    trx
+      .insertInto('journey_touchpoints')
+      .values(part)
+      .onConflict((conflict) =>
+        conflict.columns(['site', 'id']).doUpdateSet((eb) => ({
+          stream: eb.ref('excluded.stream'),
+          kind: eb.ref('excluded.kind'),
+          at: eb.ref('excluded.at'),
+          name: eb.ref('excluded.name'),
+          channel: eb.ref('excluded.channel'),
+          source: eb.ref('excluded.source'),
+          medium: eb.ref('excluded.medium'),
+          campaign: eb.ref('excluded.campaign'),
+          path: eb.ref('excluded.path'),
+          anonymous_id: eb.ref('excluded.anonymous_id'),
+          user_id: eb.ref('excluded.user_id'),
+          group_id: eb.ref('excluded.group_id'),
+        })),
+      )
+      .compile(),
+  );
+}
+
+/** Keeps devices' latest sessions; a device left without events keeps none. */
+function keepSessions(trx: Db, site: string, sessions: Array<[stream: string, kept: KeptSession | undefined]>, maxParameters: number): Array<CompiledQuery<unknown>> {
+  const writes: Array<CompiledQuery<unknown>> = [];
+  const gone = sessions.filter(([, kept]) => !kept).map(([stream]) => stream);
+  for (const part of chunk(gone, Math.max(1, maxParameters - 1))) writes.push(trx.deleteFrom('journey_streams').where('site', '=', site).where('stream', 'in', part).compile());
+  const rows = sessions.flatMap(([stream, kept]) => (kept ? [{ site, stream, session: JSON.stringify(kept) }] : []));
+  for (const part of chunk(rows, Math.max(1, Math.floor(maxParameters / 3)))) {
+    writes.push(
+      trx
+        .insertInto('journey_streams')
+        .values(part)
+        .onConflict((conflict) => conflict.columns(['site', 'stream']).doUpdateSet((eb) => ({ session: eb.ref('excluded.session') })))
+        .compile(),
+    );
+  }
+  return writes;
 }
 
 /**
@@ -165,7 +352,6 @@ async function buildAll(db: Db, options: FollowOptions): Promise<number> {
   return Math.max(1, Number(top?.count ?? 0));
 }
 
-const columns = 14;
 const walkBack = 100;
 
 /**
@@ -215,7 +401,6 @@ type EventRow = { anonymous_id: string | null; user_id: string | null; group_id:
  */
 export async function deriveStreams(trx: Db, site: string, streams: StreamChanges, options: DeriveOptions): Promise<void> {
   const runWrites = options.runWrites ?? inOrder;
-  const perInsert = Math.max(1, Math.floor((options.maxParameters - 1) / columns));
   const select = () => trx.selectFrom('events').select(['anonymous_id', 'user_id', 'group_id', 'timestamp', 'payload']).where('site', '=', site);
   // One read per device, from two hours before its own new events: an OR of devices makes SQLite
   // scan the site, and one time for all would make a late event's neighbours read their whole past.
@@ -227,8 +412,9 @@ export async function deriveStreams(trx: Db, site: string, streams: StreamChange
   }
 
   const writes: Array<CompiledQuery<unknown>> = [];
-  const rows = [];
+  const rows: TouchpointRow[] = [];
   const removals: Array<[stream: string, from: number | null]> = [];
+  const sessions: Array<[stream: string, kept: KeptSession | undefined]> = [];
   for (const [stream, since] of streams) {
     const user = stream.startsWith('user:') ? stream.slice('user:'.length) : null;
     let from: number | null = null;
@@ -256,24 +442,14 @@ export async function deriveStreams(trx: Db, site: string, streams: StreamChange
     for (const touchpoint of touchpointsOf(parsed).touchpoints) {
       // A session is whoever's its first event was; a key event, whoever's it is.
       const origin = byMessage.get(touchpoint.kind === 'session' ? touchpoint.id.slice('session:'.length) : touchpoint.id)!;
-      rows.push({
-        site,
-        id: touchpoint.id,
-        stream,
-        kind: touchpoint.kind,
-        at: touchpoint.at,
-        name: touchpoint.name,
-        channel: touchpoint.channel,
-        source: touchpoint.source,
-        medium: touchpoint.medium,
-        campaign: touchpoint.campaign,
-        path: touchpoint.path ?? null,
-        anonymous_id: origin.anonymous_id,
-        user_id: origin.user_id,
-        group_id: origin.group_id,
-      });
+      rows.push(touchpointRow(site, stream, touchpoint, originOf(origin)));
     }
     removals.push([stream, from]);
+    if (user === null) {
+      // From a session boundary on, the events read hold the device's latest session whole.
+      const open = latestSession(parsed);
+      sessions.push([stream, open && { open, origin: originOf(byMessage.get(open.first.messageId)!) }]);
+    }
   }
   // One statement per stream: an OR of streams makes SQLite walk the whole site's index.
   for (const [stream, from] of removals) {
@@ -281,9 +457,7 @@ export async function deriveStreams(trx: Db, site: string, streams: StreamChange
     if (from !== null) remove = remove.where('at', '>=', from);
     writes.push(remove.compile());
   }
-  for (let start = 0; start < rows.length; start += perInsert) {
-    writes.push(trx.insertInto('journey_touchpoints').values(rows.slice(start, start + perInsert)).compile());
-  }
+  writes.push(...upsertTouchpoints(trx, rows, options.maxParameters), ...keepSessions(trx, site, sessions, options.maxParameters));
   await runWrites(trx, writes);
 }
 

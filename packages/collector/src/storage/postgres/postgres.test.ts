@@ -8,6 +8,7 @@ import { webhookContract } from '../webhook-contract.ts';
 import type { Storage } from '../port.ts';
 import { openPostgresStorage } from './index.ts';
 import { story } from '../story.ts';
+import { newEvent } from '../contract.ts';
 import { keptStaging } from '../../analytics/kept-staging.ts';
 import { stagedOwners } from '../../analytics/staged-owners.ts';
 import { defaultStageModel } from '../../journey/stages.ts';
@@ -105,5 +106,44 @@ describe.runIf(available)('PostgreSQL, two collectors', () => {
     const after = await kept('default');
     expect(after).toEqual(await whole());
     await Promise.all([one.close(), two.close()]);
+  });
+});
+
+describe.runIf(available)('PostgreSQL, commits out of seq order', () => {
+  it('follows an event whose transaction commits after a later seq was followed', async () => {
+    const storage = await open();
+    const schema = schemaOf.get(storage)!;
+    const at = Date.UTC(2026, 0, 12, 9);
+    const view = (device: string, messageId: string, time: number, path: string) => {
+      const payload = { type: 'page', messageId, anonymousId: device, timestamp: new Date(time).toISOString(), context: { page: { url: `https://www.northwind.io${path}`, path } } };
+      return newEvent({ messageId, type: 'page', anonymousId: device, timestamp: time, receivedAt: time, payload: JSON.stringify(payload) });
+    };
+    await storage.appendEvents([view('early', 'early-1', at, '/')]);
+    await storage.journeyVersion();
+
+    // Another collector's transaction takes a seq, and commits only after later events were followed.
+    const slow = new pg.Client({ connectionString: url });
+    await slow.connect();
+    await slow.query('begin');
+    const late = view('slow-tab', 'slow-1', at + 60_000, '/pricing');
+    await slow.query(
+      `insert into "${schema}".events (site, message_id, type, anonymous_id, user_id, group_id, "timestamp", received_at, payload) values ($1, $2, $3, $4, null, null, $5, $6, $7)`,
+      [late.site, late.messageId, late.type, late.anonymousId, late.timestamp, late.receivedAt, late.payload],
+    );
+    await storage.appendEvents([view('early', 'early-2', at + 120_000, '/docs'), view('other', 'other-1', at + 180_000, '/')]);
+    const before = await storage.journeyVersion();
+    await slow.query('commit');
+    await slow.end();
+    // Nothing new after it: the position stays, yet what is kept staged must hear of it.
+    expect(await storage.journeyVersion()).not.toBe(before);
+    expect(await storage.journeyChanges('default', before)).toMatchObject({ full: false, streams: expect.arrayContaining(['slow-tab']) });
+
+    const { touchpoints } = await storage.journeyFacts('default', { personTraits: [], autoAccounts: false });
+    expect(touchpoints.filter((t) => t.kind === 'session').map((t) => [t.stream, t.name]).sort()).toEqual([
+      ['early', '/'],
+      ['other', '/'],
+      ['slow-tab', '/pricing'],
+    ]);
+    await storage.close();
   });
 });
