@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sessionsOf } from './sessions.ts';
+import fc from 'fast-check';
+import { inSessionOrder, latestSession, sessionsOf, withEvent, withLateEvent, type OpenSession, type SessionEvent } from './sessions.ts';
 
 const start = Date.UTC(2026, 2, 2, 9, 0, 0);
 const minutes = (n: number) => new Date(start + n * 60_000).toISOString();
@@ -80,5 +81,39 @@ describe('sessions', () => {
     const group = { messageId: 'm-group', type: 'group' as const, anonymousId: 'laptop', timestamp: minutes(1), context: {} };
     expect(sessionsOf([identify, group])).toEqual([]);
     expect(sessionsOf([identify, page(2, '/app')]).map((session) => session.events)).toEqual([2]);
+  });
+
+  it('keeps a device’s latest session in step event by event, late ones placed inside it, as reading all its events would', () => {
+    const campaigns = [undefined, { source: 'newsletter', medium: 'email' }, { source: 'google', medium: 'cpc' }];
+    const event = fc.record({
+      at: fc.integer({ min: 0, max: 120 }),
+      type: fc.constantFrom('page', 'track', 'identify'),
+      campaign: fc.constantFrom(...campaigns),
+      path: fc.constantFrom('/', '/pricing', '/docs'),
+    });
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 12 }), fc.infiniteStream(fc.nat()), (drawn, picks) => {
+        const events: SessionEvent[] = drawn.map((e, i) => ({
+          messageId: `m-${String(i).padStart(2, '0')}`,
+          type: e.type,
+          anonymousId: 'laptop',
+          timestamp: minutes(e.at),
+          context: { ...(e.type === 'page' && { page: { url: `https://www.acme.com${e.path}`, path: e.path } }), ...(e.campaign && { campaign: e.campaign }) },
+        }));
+        // Arrival in any order; the session kept as the rollup keeps it, read again where it cannot tell.
+        const waiting = [...events];
+        const arrived: SessionEvent[] = [];
+        const take = picks[Symbol.iterator]();
+        let kept: OpenSession | undefined;
+        while (waiting.length > 0) {
+          const [next] = waiting.splice(take.next().value % waiting.length, 1);
+          arrived.push(next!);
+          const order = { at: Date.parse(next!.timestamp), messageId: next!.messageId };
+          kept = kept && inSessionOrder(order, kept.last) > 0 ? withEvent(kept, next!) : ((kept && withLateEvent(kept, next!)) ?? latestSession(arrived));
+          expect(kept).toEqual(latestSession(arrived));
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

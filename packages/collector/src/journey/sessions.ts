@@ -82,6 +82,32 @@ export function withEvent(current: OpenSession | undefined, event: SessionEvent)
 }
 
 /**
+ * The session with an event that arrived late placed inside it (at or before its latest event):
+ * as `withEvent` would have made it had the event come in time. Undefined where one session cannot
+ * tell: an event before its first, or one with a campaign before its first campaign was seen (it
+ * may split the session) or with another campaign.
+ */
+export function withLateEvent(open: OpenSession, event: SessionEvent): OpenSession | undefined {
+  const order = { at: Date.parse(event.timestamp), messageId: event.messageId };
+  if (inSessionOrder(order, orderOf(open.first)) <= 0) return undefined;
+  const campaign = campaignKey(event);
+  if (campaign !== '' && (campaign !== open.campaign || inSessionOrder(order, orderOf(open.tagged!)) < 0)) return undefined;
+  const isPage = event.type === 'page';
+  const entry = isPage && (!open.entry || inSessionOrder(order, orderOf(open.entry)) < 0);
+  // A page view before the first campaign was seen would make that campaign a return: a new session.
+  if (entry && open.tagged && inSessionOrder(order, orderOf(open.tagged)) < 0) return undefined;
+  return {
+    ...open,
+    ...(entry && { entry: landmark(event) }),
+    pages: open.pages + (isPage ? 1 : 0),
+    events: open.events + 1,
+    visit: open.visit || isPage || event.type === 'track',
+  };
+}
+
+const orderOf = (mark: Landmark) => ({ at: Date.parse(mark.timestamp), messageId: mark.messageId });
+
+/**
  * Splits a device's events into sessions, server-side and order-independently: in time order, each
  * event continues the session before it or starts one (`withEvent`). Each session's channel is read
  * from its landing: its first page view and the first event with a campaign.

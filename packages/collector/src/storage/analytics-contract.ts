@@ -295,6 +295,8 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
         page('kiosk', at(200), '/docs'),
         page('kiosk', at(199), '/late'), // late: the visit from 11:20 began with it
         track('kiosk', at(201), 'Referral Sent', '/docs'),
+        page('kiosk', at(203), '/docs/api'),
+        track('kiosk', at(202), 'Webinar Registered', '/docs'), // late, inside the open visit
       ];
       const dataset = generate({ seed: 5, people: 6, accounts: 2 });
       const generated = [...dataset.batches(500)].flat().sort((a: any, b: any) => Date.parse(a.timestamp) - Date.parse(b.timestamp));

@@ -18,7 +18,7 @@ import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity
 import { importedTouchpoints, importTouchpoints } from './imports.ts';
 import { queryLimits, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
-import { changedSince, countAdminChange, deriveStreams, factsVersion, followEvents } from './journey/rollup.ts';
+import { changedSince, countAdminChange, deriveStreams, eventsPerPass, factsVersion, followEvents } from './journey/rollup.ts';
 import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
 import { exportAccounts, exportPeople } from './export.ts';
 import { claimDeliveries, createWebhook, deleteWebhook, enqueue, listDeliveries, listWebhooks, outboxBefore, recordStages, replayDelivery, resetStages, settleDelivery } from './webhooks.ts';
@@ -185,18 +185,24 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
   // background one pass at a time, each followed by a rest three times as long as it took: under
   // heavy ingestion the rollup falls behind rather than taking the CPU from it, and a query
   // (followAll) catches up what is left.
-  let scheduled: ReturnType<typeof setTimeout> | undefined;
+  let scheduled: { timer: ReturnType<typeof setTimeout>; at: number } | undefined;
   const followSoon = (delay = followDelay) => {
-    scheduled ??= setTimeout(() => {
+    const at = Date.now() + delay;
+    if (scheduled && scheduled.at <= at) return;
+    clearTimeout(scheduled?.timer);
+    const timer = setTimeout(() => {
       scheduled = undefined;
       guard(followPass).catch(() => {}); // a query retries it, and says why if it fails again
     }, delay);
-    (scheduled as { unref?: () => void }).unref?.();
+    (timer as { unref?: () => void }).unref?.();
+    scheduled = { timer, at };
   };
   const followPass = () =>
     afterFollowing(async () => {
       const started = Date.now();
-      if (!closed && (await followEvents(db, rollupOptions)) > 0) followSoon(Math.max(followDelay, 3 * (Date.now() - started)));
+      const followed = closed ? 0 : await followEvents(db, rollupOptions);
+      // With more waiting, the next pass after the rest; else once writes come again.
+      if (followed >= eventsPerPass) followSoon(3 * (Date.now() - started));
     });
 
   const page = (rows: ScopedEvent[], limit: number): TimelinePage => {
@@ -355,7 +361,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     async close() {
       if (closed) return;
       closed = true;
-      clearTimeout(scheduled);
+      clearTimeout(scheduled?.timer);
       await following.catch(() => {});
       await onClose?.();
       await db.destroy();

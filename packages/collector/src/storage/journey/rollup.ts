@@ -3,28 +3,31 @@
  * table's arrival order (seq). A stream's touchpoints are a pure function of its events, so arrival
  * order, duplicates and late events cannot matter; the rollup only decides how little to read.
  *
- * Each pass takes the events since the last one. A device's events that come after all it had
- * extend its latest session, kept beside its touchpoints (`journey_streams`): no event is read
- * twice, however long the session. Anything else (a late event, a session whose landing changes
- * after it had touchpoints, a device without a kept session) derives the device's touchpoints again
- * from the last sure session boundary before the new events (a gap of over 30 minutes) onward, so a
- * device's long history is not read again for every new visit.
+ * Each pass takes the events since the last one. A device's events extend its latest session,
+ * kept beside its touchpoints (`journey_streams`), when they come after it began: no event is read
+ * twice, however long the session. Anything else (an event from an earlier session, one that may
+ * split the session, a landing that changes after the session had touchpoints, a device without a
+ * kept session) derives the device's touchpoints again from the last sure session boundary before
+ * the new events (a gap of over 30 minutes) onward, so a device's long history is not read again
+ * for every new visit.
  */
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { Database, JourneyTouchpointsTable } from '../schema.ts';
 import { inOrder, type RunWrites } from '../identity/apply.ts';
 import { chunk } from '../identity/scope.ts';
 import { isKeyEvent, keyEventSet, keyEventTouchpoint, sessionTouchpoint, touchpointsOf, type JourneyEvent } from '../../journey/touchpoints.ts';
-import { inSessionOrder, latestSession, sessionFrom, sessionTimeout, withEvent, type OpenSession } from '../../journey/sessions.ts';
+import { inSessionOrder, latestSession, sessionFrom, sessionTimeout, withEvent, withLateEvent, type OpenSession, type Session } from '../../journey/sessions.ts';
 import type { Touchpoint } from '../../journey/touchpoint.ts';
 
 type Db = Kysely<Database>;
 
 /**
- * Events one pass follows. The streams they touched are derived in small transactions, so
- * ingestion waits at most one of those.
+ * Events one pass follows. An embedded database answers on the thread that serves requests, so a
+ * pass's reads and parsing hold requests up while they run: a few thousand events at a time keeps
+ * that to milliseconds. The streams they touched are written in small transactions, so ingestion
+ * waits at most one of those.
  */
-export const eventsPerPass = 20_000;
+export const eventsPerPass = 2_000;
 
 const rollup = 'touchpoints';
 
@@ -116,7 +119,7 @@ export async function followEvents(db: Db, options: FollowOptions): Promise<numb
     streams.get(stream)!.push({ event, order: { at: Date.parse(event.timestamp), messageId: event.messageId }, origin: originOf(row) });
   }
   for (const [site, streams] of bySite) {
-    for (const part of chunk([...streams], 40)) await options.write((trx) => followStreams(trx, site, new Map(part), options));
+    for (const part of chunk([...streams], 40)) await followStreams(db, site, new Map(part), options);
   }
   const last = Math.max(position, ...after.map((row) => Number(row.seq)));
   const seen = new Set([...after, ...filled].map((row) => Number(row.seq)));
@@ -175,27 +178,47 @@ async function keepMissing(trx: Db, { missing, seen, before }: { missing: number
 
 /**
  * Follows these streams' new events: extends each device's kept session where the events come
- * after all it had, derives the others again from their last session boundary.
+ * after it began, derives the others again from their last session boundary. The sessions are
+ * extended before the write, against the kept ones as read then; the write checks that they are
+ * still what was kept (another collector's pass, an erasure) and extends them again if not.
  */
-async function followStreams(trx: Db, site: string, streams: Map<string, Fresh[]>, options: DeriveOptions): Promise<void> {
+async function followStreams(db: Db, site: string, streams: Map<string, Fresh[]>, options: FollowOptions): Promise<void> {
   const devices = [...streams.keys()].filter((stream) => !stream.startsWith('user:'));
-  const kept = new Map<string, KeptSession>();
-  for (const part of chunk(devices, Math.max(1, options.maxParameters - 1))) {
-    const rows = await trx.selectFrom('journey_streams').select(['stream', 'session']).where('site', '=', site).where('stream', 'in', part).execute();
-    for (const row of rows) kept.set(row.stream, JSON.parse(row.session) as KeptSession);
+  for (const fresh of streams.values()) fresh.sort((a, b) => inSessionOrder(a.order, b.order));
+  const read = await keptSessions(db, site, devices, options.maxParameters);
+  let plan = followPlan(site, streams, read);
+  await options.write(async (trx) => {
+    const kept = await keptSessions(trx, site, devices, options.maxParameters);
+    if (devices.some((device) => kept.get(device) !== read.get(device))) plan = followPlan(site, streams, kept);
+    if (plan.again.size > 0) await deriveStreams(trx, site, plan.again, options);
+    await (options.runWrites ?? inOrder)(trx, [...upsertTouchpoints(trx, plan.rows, options.maxParameters), ...keepSessions(trx, site, plan.sessions, options.maxParameters)]);
+  });
+}
+
+/** Devices' kept sessions, as stored (JSON). */
+async function keptSessions(db: Db, site: string, devices: string[], maxParameters: number): Promise<Map<string, string>> {
+  const kept = new Map<string, string>();
+  for (const part of chunk(devices, Math.max(1, maxParameters - 1))) {
+    const rows = await db.selectFrom('journey_streams').select(['stream', 'session']).where('site', '=', site).where('stream', 'in', part).execute();
+    for (const row of rows) kept.set(row.stream, row.session);
   }
+  return kept;
+}
+
+/** What following the streams' new events writes, and which streams to derive again. */
+function followPlan(site: string, streams: Map<string, Fresh[]>, kept: Map<string, string>) {
   const keyEvents = keyEventSet();
   const rows: TouchpointRow[] = [];
   const sessions: Array<[stream: string, kept: KeptSession]> = [];
   const again: StreamChanges = new Map();
   for (const [stream, fresh] of streams) {
-    fresh.sort((a, b) => inSessionOrder(a.order, b.order));
     if (stream.startsWith('user:')) {
       // A user's device-less events make no sessions: each key event stands alone.
       for (const { event, origin } of fresh) if (isKeyEvent(event, keyEvents)) rows.push(touchpointRow(site, stream, keyEventTouchpoint(event, undefined), origin));
       continue;
     }
-    const extended = extend(site, stream, kept.get(stream), fresh, keyEvents);
+    const stored = kept.get(stream);
+    const extended = stored === undefined ? null : extend(site, stream, JSON.parse(stored) as KeptSession, fresh, keyEvents);
     if (extended) {
       rows.push(...extended.rows);
       sessions.push([stream, extended.kept]);
@@ -203,33 +226,47 @@ async function followStreams(trx: Db, site: string, streams: Map<string, Fresh[]
       again.set(stream, fresh[0]!.order.at);
     }
   }
-  if (again.size > 0) await deriveStreams(trx, site, again, options);
-  await (options.runWrites ?? inOrder)(trx, [...upsertTouchpoints(trx, rows, options.maxParameters), ...keepSessions(trx, site, sessions, options.maxParameters)]);
+  return { rows, sessions, again };
 }
 
 /**
  * A device's kept session extended by its new events, in order, with the touchpoints they add; or
- * null when they cannot simply extend it: no kept session, an event not after all it had (late,
- * or followed before), or a landing that changes after the session had touchpoints.
+ * null when they cannot simply extend it: a late event that one session cannot
+ * place, or a landing that changes after the session had touchpoints.
  */
-function extend(site: string, device: string, kept: KeptSession | undefined, fresh: readonly Fresh[], keyEvents: ReadonlySet<string>): { rows: TouchpointRow[]; kept: KeptSession } | null {
-  if (!kept || inSessionOrder(fresh[0]!.order, kept.open.last) <= 0) return null;
+function extend(site: string, device: string, kept: KeptSession, fresh: readonly Fresh[], keyEvents: ReadonlySet<string>): { rows: TouchpointRow[]; kept: KeptSession } | null {
   let { open, origin } = kept;
   const rows: TouchpointRow[] = [];
   const entries = new Map<string, TouchpointRow>();
-  for (const { event, origin: eventOrigin } of fresh) {
-    const next = withEvent(open, event);
+  const named = sessionNamer(device);
+  for (const { event, order, origin: eventOrigin } of fresh) {
+    // Late by a moment (requests racing to commit), an event usually falls inside the open session.
+    const next = inSessionOrder(order, open.last) > 0 ? withEvent(open, event) : withLateEvent(open, event);
+    if (!next) return null;
     const started = next.first.messageId !== open.first.messageId;
     const relanded = !started && (next.entry !== open.entry || next.tagged !== open.tagged);
     // Its entry touchpoint and key events already went out with the old landing.
     if (relanded && open.visit) return null;
     if (started) origin = eventOrigin;
-    const session = next.visit ? sessionFrom(device, next, []) : undefined;
-    if (session && (started || relanded || !open.visit)) entries.set(session.id, touchpointRow(site, device, sessionTouchpoint(session), origin));
-    if (isKeyEvent(event, keyEvents)) rows.push(touchpointRow(site, device, keyEventTouchpoint(event, session), eventOrigin));
+    const entered = next.visit && (started || relanded || !open.visit);
+    const key = isKeyEvent(event, keyEvents);
+    if (entered || key) {
+      const session = next.visit ? named(next) : undefined;
+      if (session && entered) entries.set(session.id, touchpointRow(site, device, sessionTouchpoint(session), origin));
+      if (key) rows.push(touchpointRow(site, device, keyEventTouchpoint(event, session), eventOrigin));
+    }
     open = next;
   }
   return { rows: [...entries.values(), ...rows], kept: { open, origin } };
+}
+
+/** Names a device's sessions from their landing (the channel), again only when the landing changes. */
+function sessionNamer(device: string): (open: OpenSession) => Session {
+  let last: { open: OpenSession; session: Session } | undefined;
+  return (open) => {
+    if (last?.open.first !== open.first || last.open.entry !== open.entry || last.open.tagged !== open.tagged) last = { open, session: sessionFrom(device, open, []) };
+    return last.session;
+  };
 }
 
 type TouchpointRow = JourneyTouchpointsTable;
