@@ -118,11 +118,11 @@ export async function followEvents(db: Db, options: FollowOptions): Promise<numb
     const event = JSON.parse(row.payload) as JourneyEvent;
     streams.get(stream)!.push({ event, order: { at: Date.parse(event.timestamp), messageId: event.messageId }, origin: originOf(row) });
   }
-  for (const [site, streams] of bySite) {
-    for (const part of chunk([...streams], 40)) await followStreams(db, site, new Map(part), options);
-  }
   const last = Math.max(position, ...after.map((row) => Number(row.seq)));
   const seen = new Set([...after, ...filled].map((row) => Number(row.seq)));
+  for (const [site, streams] of bySite) {
+    for (const part of chunk([...streams], 40)) await followStreams(db, site, new Map(part), last, options);
+  }
   const missing = lookback > 0 ? [...gaps, ...range(Math.max(position, last - lookback) + 1, last)].filter((seq) => seq > last - lookback && !seen.has(seq)) : [];
   await options.write(async (trx) => {
     await moveTo(trx, last);
@@ -182,7 +182,7 @@ async function keepMissing(trx: Db, { missing, seen, before }: { missing: number
  * extended before the write, against the kept ones as read then; the write checks that they are
  * still what was kept (another collector's pass, an erasure) and extends them again if not.
  */
-async function followStreams(db: Db, site: string, streams: Map<string, Fresh[]>, options: FollowOptions): Promise<void> {
+async function followStreams(db: Db, site: string, streams: Map<string, Fresh[]>, through: number, options: FollowOptions): Promise<void> {
   const devices = [...streams.keys()].filter((stream) => !stream.startsWith('user:'));
   for (const fresh of streams.values()) fresh.sort((a, b) => inSessionOrder(a.order, b.order));
   const read = await keptSessions(db, site, devices, options.maxParameters);
@@ -190,7 +190,7 @@ async function followStreams(db: Db, site: string, streams: Map<string, Fresh[]>
   await options.write(async (trx) => {
     const kept = await keptSessions(trx, site, devices, options.maxParameters);
     if (devices.some((device) => kept.get(device) !== read.get(device))) plan = followPlan(site, streams, kept);
-    if (plan.again.size > 0) await deriveStreams(trx, site, plan.again, options);
+    if (plan.again.size > 0) await deriveStreams(trx, site, plan.again, options, through);
     await (options.runWrites ?? inOrder)(trx, [...upsertTouchpoints(trx, plan.rows, options.maxParameters), ...keepSessions(trx, site, plan.sessions, options.maxParameters)]);
   });
 }
@@ -383,7 +383,7 @@ async function buildAll(db: Db, options: FollowOptions): Promise<number> {
     bySite.get(row.site)!.push(row.stream);
   }
   for (const [site, streams] of bySite) {
-    for (const part of chunk(streams, 40)) await options.write((trx) => deriveStreams(trx, site, new Map(part.map((stream) => [stream, null])), options));
+    for (const part of chunk(streams, 40)) await options.write((trx) => deriveStreams(trx, site, new Map(part.map((stream) => [stream, null])), options, last));
   }
   await options.write((trx) => moveTo(trx, last));
   return Math.max(1, Number(top?.count ?? 0));
@@ -435,10 +435,16 @@ type EventRow = { anonymous_id: string | null; user_id: string | null; group_id:
  * Replaces these streams' touchpoints, from each one's boundary on, with ones derived from their
  * stored events. One read of a device's recent events finds most boundaries (a gap of over 30
  * minutes within two hours before the new events); a device busy for longer walks back further.
+ * With `through`, only events up to that seq, the ones the rollup has followed: a device's later
+ * events, stored already, then come in a later pass after its kept session and extend it, rather
+ * than arriving "late" to a session that already holds them and deriving it again.
  */
-export async function deriveStreams(trx: Db, site: string, streams: StreamChanges, options: DeriveOptions): Promise<void> {
+export async function deriveStreams(trx: Db, site: string, streams: StreamChanges, options: DeriveOptions, through?: number): Promise<void> {
   const runWrites = options.runWrites ?? inOrder;
-  const select = () => trx.selectFrom('events').select(['anonymous_id', 'user_id', 'group_id', 'timestamp', 'payload']).where('site', '=', site);
+  const select = () => {
+    const query = trx.selectFrom('events').select(['anonymous_id', 'user_id', 'group_id', 'timestamp', 'payload']).where('site', '=', site);
+    return through === undefined ? query : query.where('seq', '<=', through);
+  };
   // One read per device, from two hours before its own new events: an OR of devices makes SQLite
   // scan the site, and one time for all would make a late event's neighbours read their whole past.
   const recent = new Map<string, EventRow[]>();
