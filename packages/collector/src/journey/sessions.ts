@@ -23,8 +23,13 @@ export const sessionTimeout = 30 * 60 * 1000;
 export type SessionEvent = Pick<StoredPayload, 'messageId' | 'type' | 'anonymousId' | 'userId' | 'context'> & { timestamp: string };
 
 /** An event as a session remembers it: what names the session's entry, channel and campaign. */
+type Context = NonNullable<SessionEvent['context']>;
 export type Landmark = Pick<SessionEvent, 'messageId' | 'type' | 'timestamp'> & {
-  context?: Pick<NonNullable<SessionEvent['context']>, 'page' | 'campaign' | 'clickIds'>;
+  context?: {
+    page?: Pick<NonNullable<Context['page']>, 'url' | 'path' | 'referrer'>;
+    campaign?: Pick<NonNullable<Context['campaign']>, 'source' | 'medium' | 'name'>;
+    clickIds?: Context['clickIds'];
+  };
 };
 
 /**
@@ -162,8 +167,11 @@ function campaignKey(event: SessionEvent): string {
   return tags.some(Boolean) || clicks.length ? `${tags.join('\u0000')}\u0000${clicks.join(',')}` : '';
 }
 
+/** What a session reads of an event (kept small: the rollup stores each device's open session). */
 function landmark(event: SessionEvent): Landmark {
-  const { page, campaign, clickIds: ids } = event.context ?? {};
+  const { page: fullPage, campaign: fullCampaign, clickIds: ids } = event.context ?? {};
+  const page = fullPage && { ...(fullPage.url !== undefined && { url: fullPage.url }), ...(fullPage.path !== undefined && { path: fullPage.path }), ...(fullPage.referrer !== undefined && { referrer: fullPage.referrer }) };
+  const campaign = fullCampaign && { ...(fullCampaign.source !== undefined && { source: fullCampaign.source }), ...(fullCampaign.medium !== undefined && { medium: fullCampaign.medium }), ...(fullCampaign.name !== undefined && { name: fullCampaign.name }) };
   const context = { ...(page && { page }), ...(campaign && { campaign }), ...(ids && { clickIds: ids }) };
   return { messageId: event.messageId, type: event.type, timestamp: event.timestamp, ...(Object.keys(context).length > 0 && { context }) };
 }

@@ -24,8 +24,8 @@ type Db = Kysely<Database>;
 /**
  * Events one pass follows. An embedded database answers on the thread that serves requests, so a
  * pass's reads and parsing hold requests up while they run: a few thousand events at a time keeps
- * that to milliseconds. The streams they touched are written in small transactions, so ingestion
- * waits at most one of those.
+ * that to milliseconds. What they change is written in short transactions (up to 500 extended
+ * streams, or 40 derived again), so ingestion waits at most one of those.
  */
 export const eventsPerPass = 2_000;
 
@@ -121,7 +121,7 @@ export async function followEvents(db: Db, options: FollowOptions): Promise<numb
   const last = Math.max(position, ...after.map((row) => Number(row.seq)));
   const seen = new Set([...after, ...filled].map((row) => Number(row.seq)));
   for (const [site, streams] of bySite) {
-    for (const part of chunk([...streams], 40)) await followStreams(db, site, new Map(part), last, options);
+    for (const part of chunk([...streams], 500)) await followStreams(db, site, new Map(part), last, options);
   }
   const missing = lookback > 0 ? [...gaps, ...range(Math.max(position, last - lookback) + 1, last)].filter((seq) => seq > last - lookback && !seen.has(seq)) : [];
   await options.write(async (trx) => {
@@ -180,7 +180,8 @@ async function keepMissing(trx: Db, { missing, seen, before }: { missing: number
  * Follows these streams' new events: extends each device's kept session where the events come
  * after it began, derives the others again from their last session boundary. The sessions are
  * extended before the write, against the kept ones as read then; the write checks that they are
- * still what was kept (another collector's pass, an erasure) and extends them again if not.
+ * still what was kept (another collector's pass, an erasure) and extends them again if not. Those
+ * derived again go in writes of their own, a few at a time: each reads inside its transaction.
  */
 async function followStreams(db: Db, site: string, streams: Map<string, Fresh[]>, through: number, options: FollowOptions): Promise<void> {
   const devices = [...streams.keys()].filter((stream) => !stream.startsWith('user:'));
@@ -190,9 +191,9 @@ async function followStreams(db: Db, site: string, streams: Map<string, Fresh[]>
   await options.write(async (trx) => {
     const kept = await keptSessions(trx, site, devices, options.maxParameters);
     if (devices.some((device) => kept.get(device) !== read.get(device))) plan = followPlan(site, streams, kept);
-    if (plan.again.size > 0) await deriveStreams(trx, site, plan.again, options, through);
     await (options.runWrites ?? inOrder)(trx, [...upsertTouchpoints(trx, plan.rows, options.maxParameters), ...keepSessions(trx, site, plan.sessions, options.maxParameters)]);
   });
+  for (const part of chunk([...plan.again], 40)) await options.write((trx) => deriveStreams(trx, site, new Map(part), options, through));
 }
 
 /** Devices' kept sessions, as stored (JSON). */
