@@ -232,8 +232,8 @@ function followPlan(site: string, streams: Map<string, Fresh[]>, kept: Map<strin
 
 /**
  * A device's kept session extended by its new events, in order, with the touchpoints they add; or
- * null when they cannot simply extend it: a late event that one session cannot
- * place, or a landing that changes after the session had touchpoints.
+ * null when they cannot simply extend it: a late event one session cannot place, or a landing that
+ * changes after the session had touchpoints.
  */
 function extend(site: string, device: string, kept: KeptSession, fresh: readonly Fresh[], keyEvents: ReadonlySet<string>): { rows: TouchpointRow[]; kept: KeptSession } | null {
   let { open, origin } = kept;
