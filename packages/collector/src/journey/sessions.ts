@@ -93,7 +93,7 @@ export function withEvent(current: OpenSession | undefined, event: SessionEvent)
  * may split the session) or with another campaign.
  */
 export function withLateEvent(open: OpenSession, event: SessionEvent): OpenSession | undefined {
-  const order = { at: Date.parse(event.timestamp), messageId: event.messageId };
+  const order = orderOf(event);
   if (inSessionOrder(order, orderOf(open.first)) <= 0) return undefined;
   const campaign = campaignKey(event);
   if (campaign !== '' && (campaign !== open.campaign || inSessionOrder(order, orderOf(open.tagged!)) < 0)) return undefined;
@@ -110,7 +110,8 @@ export function withLateEvent(open: OpenSession, event: SessionEvent): OpenSessi
   };
 }
 
-const orderOf = (mark: Landmark) => ({ at: Date.parse(mark.timestamp), messageId: mark.messageId });
+/** Where an event (or a session's landmark) stands in a device's session order. */
+export const orderOf = (event: Pick<SessionEvent, 'timestamp' | 'messageId'>) => ({ at: Date.parse(event.timestamp), messageId: event.messageId });
 
 /**
  * Splits a device's events into sessions, server-side and order-independently: in time order, each
@@ -154,8 +155,7 @@ function devicesOf(events: readonly SessionEvent[]): Map<string, SessionEvent[]>
     if (!byDevice.has(device)) byDevice.set(device, []);
     byDevice.get(device)!.push(event);
   }
-  const order = (event: SessionEvent) => ({ at: Date.parse(event.timestamp), messageId: event.messageId });
-  for (const stream of byDevice.values()) stream.sort((a, b) => inSessionOrder(order(a), order(b)));
+  for (const stream of byDevice.values()) stream.sort((a, b) => inSessionOrder(orderOf(a), orderOf(b)));
   return byDevice;
 }
 
@@ -170,10 +170,17 @@ function campaignKey(event: SessionEvent): string {
 /** What a session reads of an event (kept small: the rollup stores each device's open session). */
 function landmark(event: SessionEvent): Landmark {
   const { page: fullPage, campaign: fullCampaign, clickIds: ids } = event.context ?? {};
-  const page = fullPage && { ...(fullPage.url !== undefined && { url: fullPage.url }), ...(fullPage.path !== undefined && { path: fullPage.path }), ...(fullPage.referrer !== undefined && { referrer: fullPage.referrer }) };
-  const campaign = fullCampaign && { ...(fullCampaign.source !== undefined && { source: fullCampaign.source }), ...(fullCampaign.medium !== undefined && { medium: fullCampaign.medium }), ...(fullCampaign.name !== undefined && { name: fullCampaign.name }) };
+  const page = fullPage && only(fullPage, ['url', 'path', 'referrer']);
+  const campaign = fullCampaign && only(fullCampaign, ['source', 'medium', 'name']);
   const context = { ...(page && { page }), ...(campaign && { campaign }), ...(ids && { clickIds: ids }) };
   return { messageId: event.messageId, type: event.type, timestamp: event.timestamp, ...(Object.keys(context).length > 0 && { context }) };
+}
+
+/** These keys of an object, those it has. */
+function only<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) if (object[key] !== undefined) picked[key] = object[key];
+  return picked;
 }
 
 /** A session as journeys and maps show it, from what it is made of so far. */

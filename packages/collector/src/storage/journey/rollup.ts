@@ -16,7 +16,7 @@ import type { Database, JourneyTouchpointsTable } from '../schema.ts';
 import { inOrder, type RunWrites } from '../identity/apply.ts';
 import { chunk } from '../identity/scope.ts';
 import { isKeyEvent, keyEventSet, keyEventTouchpoint, sessionTouchpoint, touchpointsOf, type JourneyEvent } from '../../journey/touchpoints.ts';
-import { inSessionOrder, latestSession, sessionFrom, sessionTimeout, withEvent, withLateEvent, type OpenSession, type Session } from '../../journey/sessions.ts';
+import { inSessionOrder, latestSession, orderOf, sessionFrom, sessionTimeout, withEvent, withLateEvent, type OpenSession, type Session } from '../../journey/sessions.ts';
 import type { Touchpoint } from '../../journey/touchpoint.ts';
 
 type Db = Kysely<Database>;
@@ -116,7 +116,7 @@ export async function followEvents(db: Db, options: FollowOptions): Promise<numb
     const streams = bySite.get(row.site)!;
     if (!streams.has(stream)) streams.set(stream, []);
     const event = JSON.parse(row.payload) as JourneyEvent;
-    streams.get(stream)!.push({ event, order: { at: Date.parse(event.timestamp), messageId: event.messageId }, origin: originOf(row) });
+    streams.get(stream)!.push({ event, order: orderOf(event), origin: originOf(row) });
   }
   const last = Math.max(position, ...after.map((row) => Number(row.seq)));
   const seen = new Set([...after, ...filled].map((row) => Number(row.seq)));
