@@ -77,7 +77,8 @@ export class SiteJourneys {
     const persons = new Set([...facts.touchpoints.flatMap((t) => (t.personId === undefined ? [] : [t.personId])), ...Object.keys(facts.accountOfPerson)]);
     for (const t of facts.imported) if (t.personId !== undefined) persons.add(t.personId);
     for (const t of facts.traits) if (t.owner === 'person') persons.add(t.id);
-    this.#replace(facts, { streams: [...new Set(facts.touchpoints.map((t) => t.stream))], persons: [...persons], accounts: [] }, new Set(), new Set(), new Set());
+    // Nothing is held yet: nothing to forget, and everyone is staged below.
+    this.#replace(facts, { streams: [], persons: [...persons], accounts: [] }, new Set(), new Set(), new Set(), true);
     for (const person of this.#byPerson.keys()) this.#stagePerson(person);
     for (const account of this.#accountsWithTouchpoints()) this.#stageAccount(account);
   }
@@ -162,9 +163,13 @@ export class SiteJourneys {
     return this.#owners;
   }
 
-  /** Replaces the scope's facts; adds the people and accounts whose staging they change. */
-  #replace(facts: JourneyFacts, scope: JourneyScope, persons: Set<string>, accounts: Set<string>, traitOwners: Set<string>): void {
+  /**
+   * Replaces the scope's facts; adds the people and accounts whose staging they change. `fresh`:
+   * nothing is held yet (the first staging), so nothing is forgotten and nobody collected.
+   */
+  #replace(facts: JourneyFacts, scope: JourneyScope, persons: Set<string>, accounts: Set<string>, traitOwners: Set<string>, fresh = false): void {
     const touched = (touchpoint: Touchpoint) => {
+      if (fresh) return;
       if (touchpoint.personId !== undefined) persons.add(touchpoint.personId);
       if (touchpoint.accountId !== undefined) accounts.add(touchpoint.accountId);
     };
@@ -179,7 +184,7 @@ export class SiteJourneys {
       this.#streamOf.delete(id);
     };
     const keep = (touchpoint: Touchpoint) => {
-      forget(touchpoint.id);
+      if (!fresh) forget(touchpoint.id);
       touched(touchpoint);
       this.#touchpoints.set(touchpoint.id, touchpoint);
       if (touchpoint.personId !== undefined) add(this.#byPerson, touchpoint.personId, touchpoint.id);

@@ -12,11 +12,11 @@ import type { Touchpoint } from '../../journey/touchpoint.ts';
 import { isFreeMailDomain } from '../../identity/free-mail.ts';
 import { importedId } from '../imports.ts';
 import { byKind, chunk, limitsOf } from '../identity/scope.ts';
+import { touchpointsWithPersons, type StreamTouchpoint } from './touchpoint-persons.ts';
 
 type Db = Kysely<Database>;
 
-/** A touchpoint derived from events, with the stream (device, or `user:<id>`) it was derived from. */
-export type StreamTouchpoint = Touchpoint & { stream: string };
+export type { StreamTouchpoint };
 
 export interface JourneyFacts {
   /**
@@ -119,8 +119,6 @@ type Identity = { kind: string; value: string; person_id: string; email_domain: 
 async function readFacts(db: Db, site: string, options: JourneyFactsOptions, scope?: JourneyScope): Promise<JourneyFacts & { accounts: string[]; identities: Identity[] }> {
   const { live: accounts, byDomain } = await liveAccounts(db, site);
   const size = Math.max(1, Math.min(500, limitsOf(db).maxParameters - 20));
-  // The whole site, or the scope's values a part at a time.
-  const parts = (values: readonly string[] | undefined): Array<string[] | undefined> => (values === undefined ? [undefined] : chunk([...values], size));
   // A scope's people by their identifiers, each kind's values a part at a time: the owner
   // indexes lead (a join from person ids leaves the choice to SQLite's planner, which scans).
   const identities: Identity[] = [];
@@ -131,23 +129,7 @@ async function readFacts(db: Db, site: string, options: JourneyFactsOptions, sco
   const scopeAccounts = scope && [...new Set(scope.accounts.flatMap((id) => (accounts.has(id) ? [accounts.get(id)!] : [])))];
   const rawAccounts = scopeAccounts && [...accounts].filter(([, live]) => scopeAccounts.includes(live)).map(([raw]) => raw);
 
-  const touchpoints = [];
-  for (const part of parts(scope?.streams)) {
-    let query = db
-      .selectFrom('journey_touchpoints as t')
-      .leftJoin('identifiers as u', (join) => join.onRef('u.site', '=', 't.site').on('u.kind', '=', 'userId').onRef('u.value', '=', 't.user_id'))
-      .leftJoin('device_segments as s', (join) =>
-        join.onRef('s.site', '=', 't.site').onRef('s.anonymous_id', '=', 't.anonymous_id').onRef('s.from_at', '<=', 't.at').onRef('s.to_at', '>', 't.at'),
-      )
-      .leftJoin('identifiers as o', (join) => join.onRef('o.site', '=', 't.site').onRef('o.kind', '=', 's.owner_kind').onRef('o.value', '=', 's.owner_value'))
-      .leftJoin('identifiers as d', (join) => join.onRef('d.site', '=', 't.site').on('d.kind', '=', 'anonymousId').onRef('d.value', '=', 't.anonymous_id'))
-      .select(['t.id', 't.stream', 't.kind', 't.at', 't.name', 't.channel', 't.source', 't.medium', 't.campaign', 't.path', 't.group_id'])
-      // An event is its user id's person's; else whoever owns its device's stretch; else the device's own.
-      .select(sql<string | null>`coalesce(u.person_id, o.person_id, d.person_id)`.as('person_id'))
-      .where('t.site', '=', site);
-    if (part) query = query.where('t.stream', 'in', part);
-    for (const row of await query.execute()) touchpoints.push(row);
-  }
+  const touchpoints = await touchpointsWithPersons(db, site, scope?.streams, size, (groupId) => accounts.get(groupId));
 
   const imported = [];
   for (const owner of owners) {
@@ -222,20 +204,7 @@ async function readFacts(db: Db, site: string, options: JourneyFactsOptions, sco
   for (const [person, { account }] of best) accountOfPerson[person] = account;
 
   return {
-    touchpoints: touchpoints.map((row) => ({
-      id: row.id,
-      stream: row.stream,
-      kind: row.kind as Touchpoint['kind'],
-      at: Number(row.at),
-      name: row.name,
-      channel: row.channel as Touchpoint['channel'],
-      source: row.source,
-      medium: row.medium,
-      campaign: row.campaign,
-      ...(row.path !== null && { path: row.path }),
-      ...(row.person_id !== null && { personId: row.person_id }),
-      ...(row.group_id !== null && accounts.has(row.group_id) && { accountId: accounts.get(row.group_id)! }),
-    })),
+    touchpoints,
     imported: imported.map((row) => {
       const accountId = (row.account_id !== null ? accounts.get(row.account_id) : undefined) ?? accountOfDomain(row.domain);
       return {

@@ -1,0 +1,92 @@
+/**
+ * The rollup's touchpoints as stored, each with the person it belongs to now: its user id's
+ * person; else the person owning its device's stretch at its time; else its device's own. People
+ * are found in memory, from the identifiers and device stretches the touchpoints name, rather than
+ * by joins in SQL: a whole site's read is then a plain scan of the table, not a walk of an index
+ * with a lookup per row and three joined lookups more (on a million events, 4.2–5.3 s → 2.6–3.5 s).
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+import { chunk } from '../identity/scope.ts';
+import type { Touchpoint } from '../../journey/touchpoint.ts';
+
+type Db = Kysely<Database>;
+
+/** A touchpoint derived from events, with the stream (device, or `user:<id>`) it was derived from. */
+export type StreamTouchpoint = Touchpoint & { stream: string };
+
+interface Stretch {
+  from: number;
+  to: number;
+  /** Its owner, an identifier. */
+  kind: string;
+  value: string;
+}
+
+/**
+ * A site's touchpoints (all of them, or those of some streams), with their people and the live
+ * account their groupId names (`accountOf`).
+ */
+export async function touchpointsWithPersons(db: Db, site: string, streams: readonly string[] | undefined, size: number, accountOf: (groupId: string) => string | undefined): Promise<StreamTouchpoint[]> {
+  const select = () =>
+    db.selectFrom('journey_touchpoints as t').select(['t.id', 't.stream', 't.kind', 't.at', 't.name', 't.channel', 't.source', 't.medium', 't.campaign', 't.path', 't.group_id', 't.user_id', 't.anonymous_id']);
+  const rows = [];
+  if (streams === undefined) {
+    // `site || ''` keeps SQLite from walking an index for the site and looking each row up.
+    for (const row of await select().where(sql<string>`t.site || ''`, '=', site).execute()) rows.push(row);
+  } else {
+    for (const part of chunk([...streams], size)) for (const row of await select().where('t.site', '=', site).where('t.stream', 'in', part).execute()) rows.push(row);
+  }
+
+  const devices = [...new Set(rows.flatMap((row) => (row.anonymous_id === null ? [] : [row.anonymous_id])))];
+  const stretches = new Map<string, Stretch[]>();
+  const segmentQuery = () => db.selectFrom('device_segments').select(['anonymous_id', 'from_at', 'to_at', 'owner_kind', 'owner_value']).where('site', '=', site);
+  const segmentRows = streams === undefined ? [await segmentQuery().execute()] : [];
+  if (streams !== undefined) for (const part of chunk(devices, size)) segmentRows.push(await segmentQuery().where('anonymous_id', 'in', part).execute());
+  for (const row of segmentRows.flat()) {
+    const stretch = { from: Number(row.from_at), to: Number(row.to_at), kind: row.owner_kind, value: row.owner_value };
+    const known = stretches.get(row.anonymous_id);
+    if (known) known.push(stretch);
+    else stretches.set(row.anonymous_id, [stretch]);
+  }
+
+  // By kind, then value: a lookup builds no key.
+  const persons = new Map<string, Map<string, string>>();
+  const identifierQuery = () => db.selectFrom('identifiers').select(['kind', 'value', 'person_id']).where('site', '=', site);
+  const found = (rows: Array<{ kind: string; value: string; person_id: string }>) => {
+    for (const row of rows) {
+      const ofKind = persons.get(row.kind);
+      if (ofKind) ofKind.set(row.value, row.person_id);
+      else persons.set(row.kind, new Map([[row.value, row.person_id]]));
+    }
+  };
+  if (streams === undefined) {
+    found(await identifierQuery().execute());
+  } else {
+    const wanted = new Map<string, Set<string>>([['userId', new Set(rows.flatMap((row) => (row.user_id === null ? [] : [row.user_id])))], ['anonymousId', new Set(devices)]]);
+    for (const list of stretches.values()) {
+      for (const { kind, value } of list) {
+        if (!wanted.has(kind)) wanted.set(kind, new Set());
+        wanted.get(kind)!.add(value);
+      }
+    }
+    for (const [kind, values] of wanted) for (const part of chunk([...values], size)) found(await identifierQuery().where('kind', '=', kind).where('value', 'in', part).execute());
+  }
+  const users = persons.get('userId');
+  const devicePersons = persons.get('anonymousId');
+
+  return rows.map((row) => {
+    const at = Number(row.at);
+    let person = row.user_id === null ? undefined : users?.get(row.user_id);
+    if (person === undefined && row.anonymous_id !== null) {
+      const stretch = stretches.get(row.anonymous_id)?.find(({ from, to }) => from <= at && to > at);
+      person = (stretch && persons.get(stretch.kind)?.get(stretch.value)) ?? devicePersons?.get(row.anonymous_id);
+    }
+    const touchpoint: StreamTouchpoint = { id: row.id, stream: row.stream, kind: row.kind as Touchpoint['kind'], at, name: row.name, channel: row.channel as Touchpoint['channel'], source: row.source, medium: row.medium, campaign: row.campaign };
+    if (row.path !== null) touchpoint.path = row.path;
+    if (person !== undefined) touchpoint.personId = person;
+    const account = row.group_id === null ? undefined : accountOf(row.group_id);
+    if (account !== undefined) touchpoint.accountId = account;
+    return touchpoint;
+  });
+}
