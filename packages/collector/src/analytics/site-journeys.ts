@@ -53,10 +53,12 @@ const byId = (a: StagedOwner, b: StagedOwner) => (a.id < b.id ? -1 : a.id > b.id
 
 export class SiteJourneys {
   readonly #model: StageModel;
-  /** Every touchpoint, derived and imported, with the person and account it names. */
-  readonly #touchpoints = new Map<string, Touchpoint>();
-  /** The stream each derived touchpoint came from. */
-  readonly #streamOf = new Map<string, string>();
+  /**
+   * Every touchpoint, derived (with the stream it came from) and imported, with the person and
+   * account it names. Held as read, not copied without its stream: on a million events a copy of
+   * each was a tenth of the first staging.
+   */
+  readonly #touchpoints = new Map<string, Touchpoint & { stream?: string }>();
   readonly #byStream = new Map<string, Set<string>>();
   readonly #byPerson = new Map<string, Set<string>>();
   /** Touchpoints naming an account: that account's only. */
@@ -103,7 +105,10 @@ export class SiteJourneys {
   /** The streams holding these people's touchpoints as held now. */
   streamsOfPersons(persons: Iterable<string>): string[] {
     const streams = new Set<string>();
-    for (const person of persons) for (const id of this.#byPerson.get(person) ?? []) if (this.#streamOf.has(id)) streams.add(this.#streamOf.get(id)!);
+    for (const person of persons) for (const id of this.#byPerson.get(person) ?? []) {
+      const stream = this.#touchpoints.get(id)!.stream;
+      if (stream !== undefined) streams.add(stream);
+    }
     return [...streams];
   }
 
@@ -181,7 +186,6 @@ export class SiteJourneys {
       if (touchpoint.accountId !== undefined) remove(this.#byNamedAccount, touchpoint.accountId, id);
       this.#touchpoints.delete(id);
       this.#imported.delete(id);
-      this.#streamOf.delete(id);
     };
     const keep = (touchpoint: Touchpoint) => {
       if (!fresh) forget(touchpoint.id);
@@ -195,10 +199,9 @@ export class SiteJourneys {
       for (const id of this.#byStream.get(stream) ?? []) forget(id);
       this.#byStream.delete(stream);
     }
-    for (const { stream, ...touchpoint } of facts.touchpoints) {
+    for (const touchpoint of facts.touchpoints) {
       keep(touchpoint);
-      this.#streamOf.set(touchpoint.id, stream);
-      add(this.#byStream, stream, touchpoint.id);
+      add(this.#byStream, touchpoint.stream, touchpoint.id);
     }
 
     // The scope's people's imported touchpoints are all in the facts (an import itself is staged whole).
