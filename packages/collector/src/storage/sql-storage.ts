@@ -225,7 +225,11 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     listEvents: (query: EventQuery) =>
       guard(async (): Promise<EventPage> => {
         let select = db.selectFrom('events').select(['seq', 'payload']).orderBy('seq').limit(query.limit + 1);
-        if (query.site !== undefined) select = select.where('site', '=', query.site);
+        // By a device or a user, their index leads; else the events in seq order, the site checked
+        // on each: SQLite would otherwise walk the site's whole index and sort it (0.4 s a page on a
+        // million events, rather than milliseconds).
+        const byOwner = query.anonymousId !== undefined || query.userId !== undefined;
+        if (query.site !== undefined) select = byOwner ? select.where('site', '=', query.site) : select.where(sql<string>`site || ''`, '=', query.site);
         if (query.anonymousId !== undefined) select = select.where('anonymous_id', '=', query.anonymousId);
         if (query.userId !== undefined) select = select.where('user_id', '=', query.userId);
         if (query.type !== undefined) select = select.where('type', '=', query.type);

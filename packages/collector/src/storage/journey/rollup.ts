@@ -344,7 +344,9 @@ export async function changedSince(db: Db, site: string, after: number, upTo: nu
     .select(['anonymous_id', 'user_id', 'group_id'])
     .where('seq', '>', after)
     .where('seq', '<=', upTo)
-    .where('site', '=', site)
+    // Not `site = ?`: SQLite would then walk the site's entries of an index on site (every event
+    // the site ever had: 165 ms on a million) rather than the few seqs asked for.
+    .where(sql<string>`site || ''`, '=', site)
     .limit(limit + 1)
     .execute();
   if (rows.length > limit) return null;
