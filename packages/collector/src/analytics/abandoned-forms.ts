@@ -2,7 +2,7 @@
  * Forms people started and left (the SDK's "Form Abandoned"): a friction point the journey map
  * shows beside the funnel's drop-offs. By the page the form was on, most abandoned first. Pure.
  */
-import { inRange, type DateRange, type StagedOwner } from './owner.ts';
+import { indexesIn, type DateRange, type StagedOwner } from './owner.ts';
 
 export const formAbandoned = 'Form Abandoned';
 
@@ -18,8 +18,10 @@ export interface AbandonedForm {
 export function abandonedForms(owners: readonly StagedOwner[], range: DateRange, top = 5): AbandonedForm[] {
   const byPath = new Map<string, { abandoned: number; owners: Set<string> }>();
   for (const owner of owners) {
-    for (const touchpoint of owner.touchpoints) {
-      if (touchpoint.kind !== 'event' || touchpoint.name !== formAbandoned || !inRange(touchpoint.at, range)) continue;
+    const [start, end] = indexesIn(owner.touchpoints, range);
+    for (let index = start; index < end; index++) {
+      const touchpoint = owner.touchpoints[index]!;
+      if (touchpoint.kind !== 'event' || touchpoint.name !== formAbandoned) continue;
       const path = touchpoint.path ?? '(not set)';
       const entry = byPath.get(path) ?? { abandoned: 0, owners: new Set<string>() };
       entry.abandoned += 1;

@@ -3,7 +3,7 @@
  * stage, how many of them went on to the next, and how long that took. Pure: no I/O.
  */
 import type { StageEntry, StageModel } from '../journey/stages.ts';
-import { inRange, round, stageLabel, type DateRange, type StagedOwner } from './owner.ts';
+import { activeIn, inRange, round, stageLabel, type DateRange, type StagedOwner } from './owner.ts';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -37,7 +37,7 @@ export interface Funnel {
  * conversion between them is a real share of people, never above 1.
  */
 export function funnel(owners: readonly StagedOwner[], model: StageModel, range: DateRange): Funnel {
-  const cohort = owners.filter((owner) => owner.touchpoints.some((touchpoint) => inRange(touchpoint.at, range)));
+  const cohort = owners.filter((owner) => activeIn(owner, range));
   // By stage, each cohort member's entry for it, if reached before the range ended.
   const entries = model.stages.map(({ id }) =>
     cohort.map((owner) => owner.history.stages.find((entry) => entry.stage === id && entry.at < range.to)),

@@ -4,7 +4,7 @@
  */
 import type { StageModel } from '../journey/stages.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';
-import { inRange, ownerKey, stageLabel, type DateRange, type StagedOwner } from './owner.ts';
+import { indexesIn, ownerKey, stageLabel, type DateRange, type StagedOwner } from './owner.ts';
 
 /**
  * The column of touchpoints before any stage (in the B2B pipeline, everything anonymous). A model
@@ -61,14 +61,15 @@ export function journeyMap(owners: readonly StagedOwner[], model: StageModel, ra
   const touchpoints = new Tally<{ stage: string } & Omit<TopTouchpoint, keyof Counts>>();
   for (const owner of owners) {
     const key = ownerKey(owner);
-    owner.touchpoints.forEach(({ at, name, kind, channel }, index) => {
-      if (!inRange(at, range)) return;
+    const [start, end] = indexesIn(owner.touchpoints, range);
+    for (let index = start; index < end; index++) {
+      const { name, kind, channel } = owner.touchpoints[index]!;
       const stage = owner.stages[index] ?? noStage;
       stages.add(stage, stage, key);
       channels.add(channel, channel, key);
       cells.add(`${stage}\u0000${channel}`, { stage, channel }, key);
       touchpoints.add(`${stage}\u0000${kind}\u0000${name}\u0000${channel}`, { stage, name, kind, channel }, key);
-    });
+    }
   }
 
   const ids = model.stages.map((stage) => stage.id);

@@ -20,6 +20,31 @@ export interface DateRange {
 export const inRange = (at: number, range: DateRange): boolean => at >= range.from && at < range.to;
 
 /**
+ * Where an owner's touchpoints in the range are: [start, end) of the indexes, found by halving
+ * (touchpoints are in journey order, by time first) rather than by reading each one.
+ */
+export function indexesIn(touchpoints: ReadonlyArray<{ at: number }>, range: DateRange): [start: number, end: number] {
+  const first = (at: number) => {
+    let low = 0;
+    let high = touchpoints.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (touchpoints[middle]!.at < at) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  const start = first(range.from);
+  return [start, Math.max(start, first(range.to))];
+}
+
+/** Whether the owner has a touchpoint in the range. */
+export const activeIn = (owner: Pick<StagedOwner, 'touchpoints'>, range: DateRange): boolean => {
+  const [start, end] = indexesIn(owner.touchpoints, range);
+  return start < end;
+};
+
+/**
  * One key per owner. A person and an account may share an id (they come from different tables), so
  * distinct counts go by kind and id together.
  */
