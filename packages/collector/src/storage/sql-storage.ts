@@ -18,7 +18,7 @@ import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity
 import { importedTouchpoints, importTouchpoints } from './imports.ts';
 import { queryLimits, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
-import { changedSince, countAdminChange, deriveStreams, eventsPerPass, factsVersion, followEvents } from './journey/rollup.ts';
+import { changedSince, countAdminChange, deriveStreams, eventsPerBackgroundPass, factsVersion, followEvents } from './journey/rollup.ts';
 import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
 import { exportAccounts, exportPeople } from './export.ts';
 import { claimDeliveries, createWebhook, deleteWebhook, enqueue, listDeliveries, listWebhooks, outboxBefore, recordStages, replayDelivery, resetStages, settleDelivery } from './webhooks.ts';
@@ -200,9 +200,9 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
   const followPass = () =>
     afterFollowing(async () => {
       const started = Date.now();
-      const followed = closed ? 0 : await followEvents(db, rollupOptions);
+      const followed = closed ? 0 : await followEvents(db, rollupOptions, eventsPerBackgroundPass);
       // With more waiting, the next pass after the rest; else once writes come again.
-      if (followed >= eventsPerPass) followSoon(3 * (Date.now() - started));
+      if (followed >= eventsPerBackgroundPass) followSoon(3 * (Date.now() - started));
     });
 
   const page = (rows: ScopedEvent[], limit: number): TimelinePage => {
