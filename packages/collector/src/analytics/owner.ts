@@ -24,18 +24,20 @@ export const inRange = (at: number, range: DateRange): boolean => at >= range.fr
  * (touchpoints are in journey order, by time first) rather than by reading each one.
  */
 export function indexesIn(touchpoints: ReadonlyArray<{ at: number }>, range: DateRange): [start: number, end: number] {
-  const first = (at: number) => {
-    let low = 0;
-    let high = touchpoints.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (touchpoints[middle]!.at < at) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
-  const start = first(range.from);
-  return [start, Math.max(start, first(range.to))];
+  const start = firstNotBefore(touchpoints.length, (index) => touchpoints[index]!.at < range.from);
+  return [start, Math.max(start, firstNotBefore(touchpoints.length, (index) => touchpoints[index]!.at < range.to))];
+}
+
+/** In a sorted list of `length` items, the first index whose item is not before what is sought, by halving. */
+export function firstNotBefore(length: number, before: (index: number) => boolean): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (before(middle)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Whether the owner has a touchpoint in the range. */

@@ -11,7 +11,7 @@ import { stagedJourney } from '../journey/staged.ts';
 import type { StageModel, StagedTraits } from '../journey/stages.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';
 import { inJourneyOrder } from '../journey/touchpoints.ts';
-import type { StagedOwner } from './owner.ts';
+import { firstNotBefore, type StagedOwner } from './owner.ts';
 
 export interface StagedOwners {
   /** By id. */
@@ -302,13 +302,7 @@ const plainTraits = (traits: StagedTraits): Record<string, JsonValue> => Object.
 function patchedList(list: readonly StagedOwner[], ids: Iterable<string>, now: (id: string) => StagedOwner | undefined): StagedOwner[] {
   const result = list.slice();
   for (const id of ids) {
-    let low = 0;
-    let high = result.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (result[middle]!.id < id) low = middle + 1;
-      else high = middle;
-    }
+    const low = firstNotBefore(result.length, (index) => result[index]!.id < id);
     const held = low < result.length && result[low]!.id === id;
     const staged = now(id);
     if (held && staged) result[low] = staged;
