@@ -39,9 +39,14 @@ export interface Funnel {
 export function funnel(owners: readonly StagedOwner[], model: StageModel, range: DateRange): Funnel {
   const cohort = owners.filter((owner) => activeIn(owner, range));
   // By stage, each cohort member's entry for it, if reached before the range ended.
-  const entries = model.stages.map(({ id }) =>
-    cohort.map((owner) => owner.history.stages.find((entry) => entry.stage === id && entry.at < range.to)),
-  );
+  const column = new Map(model.stages.map(({ id }, index) => [id, index]));
+  const entries = model.stages.map(() => new Array<StageEntry | undefined>(cohort.length));
+  cohort.forEach((owner, member) => {
+    for (const entry of owner.history.stages) {
+      const index = column.get(entry.stage);
+      if (index !== undefined && entry.at < range.to) entries[index]![member] ??= entry;
+    }
+  });
 
   const stages = model.stages.map((stage, index): FunnelStage => {
     const reachedBy = entries[index]!.filter((entry) => entry !== undefined);

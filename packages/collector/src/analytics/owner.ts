@@ -42,8 +42,12 @@ export function firstNotBefore(length: number, before: (index: number) => boolea
 
 /** Whether the owner has a touchpoint in the range. */
 export const activeIn = (owner: Pick<StagedOwner, 'touchpoints'>, range: DateRange): boolean => {
-  const [start, end] = indexesIn(owner.touchpoints, range);
-  return start < end;
+  const { touchpoints } = owner;
+  const last = touchpoints.length - 1;
+  // Most owners were last seen before the range or first seen after it.
+  if (last < 0 || touchpoints[last]!.at < range.from || touchpoints[0]!.at >= range.to) return false;
+  const start = firstNotBefore(touchpoints.length, (index) => touchpoints[index]!.at < range.from);
+  return touchpoints[start]!.at < range.to;
 };
 
 /**
