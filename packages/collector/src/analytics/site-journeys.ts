@@ -49,6 +49,9 @@ const remove = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
   set.delete(value);
   if (set.size === 0) index.delete(key);
 };
+/** A touchpoint as held: a derived one with the stream it came from. */
+type Held = Touchpoint & { stream?: string };
+
 const byId = (a: StagedOwner, b: StagedOwner) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export class SiteJourneys {
@@ -58,11 +61,12 @@ export class SiteJourneys {
    * account it names. Held as read, not copied without its stream: on a million events a copy of
    * each was a tenth of the first staging.
    */
-  readonly #touchpoints = new Map<string, Touchpoint & { stream?: string }>();
-  readonly #byStream = new Map<string, Set<string>>();
-  readonly #byPerson = new Map<string, Set<string>>();
+  readonly #touchpoints = new Map<string, Held>();
+  /** The touchpoints themselves, not their ids: staging reads them without a lookup each. */
+  readonly #byStream = new Map<string, Set<Held>>();
+  readonly #byPerson = new Map<string, Set<Held>>();
   /** Touchpoints naming an account: that account's only. */
-  readonly #byNamedAccount = new Map<string, Set<string>>();
+  readonly #byNamedAccount = new Map<string, Set<Held>>();
   readonly #imported = new Set<string>();
   readonly #accountOfPerson = new Map<string, string>();
   readonly #members = new Map<string, Set<string>>();
@@ -94,8 +98,7 @@ export class SiteJourneys {
   personsOfStreams(streams: Iterable<string>): string[] {
     const persons = new Set<string>();
     for (const stream of streams) {
-      for (const id of this.#byStream.get(stream) ?? []) {
-        const person = this.#touchpoints.get(id)!.personId;
+      for (const { personId: person } of this.#byStream.get(stream) ?? []) {
         if (person !== undefined) persons.add(person);
       }
     }
@@ -105,10 +108,7 @@ export class SiteJourneys {
   /** The streams holding these people's touchpoints as held now. */
   streamsOfPersons(persons: Iterable<string>): string[] {
     const streams = new Set<string>();
-    for (const person of persons) for (const id of this.#byPerson.get(person) ?? []) {
-      const stream = this.#touchpoints.get(id)!.stream;
-      if (stream !== undefined) streams.add(stream);
-    }
+    for (const person of persons) for (const { stream } of this.#byPerson.get(person) ?? []) if (stream !== undefined) streams.add(stream);
     return [...streams];
   }
 
@@ -206,8 +206,9 @@ export class SiteJourneys {
       const touchpoint = this.#touchpoints.get(id);
       if (!touchpoint) return;
       touched(touchpoint);
-      if (touchpoint.personId !== undefined) remove(this.#byPerson, touchpoint.personId, id);
-      if (touchpoint.accountId !== undefined) remove(this.#byNamedAccount, touchpoint.accountId, id);
+      if (touchpoint.stream !== undefined) remove(this.#byStream, touchpoint.stream, touchpoint);
+      if (touchpoint.personId !== undefined) remove(this.#byPerson, touchpoint.personId, touchpoint);
+      if (touchpoint.accountId !== undefined) remove(this.#byNamedAccount, touchpoint.accountId, touchpoint);
       this.#touchpoints.delete(id);
       this.#imported.delete(id);
     };
@@ -215,21 +216,20 @@ export class SiteJourneys {
       if (!fresh) forget(touchpoint.id);
       touched(touchpoint);
       this.#touchpoints.set(touchpoint.id, touchpoint);
-      if (touchpoint.personId !== undefined) add(this.#byPerson, touchpoint.personId, touchpoint.id);
-      if (touchpoint.accountId !== undefined) add(this.#byNamedAccount, touchpoint.accountId, touchpoint.id);
+      if (touchpoint.personId !== undefined) add(this.#byPerson, touchpoint.personId, touchpoint);
+      if (touchpoint.accountId !== undefined) add(this.#byNamedAccount, touchpoint.accountId, touchpoint);
     };
 
     for (const stream of scope.streams) {
-      for (const id of this.#byStream.get(stream) ?? []) forget(id);
-      this.#byStream.delete(stream);
+      for (const { id } of [...(this.#byStream.get(stream) ?? [])]) forget(id);
     }
     for (const touchpoint of facts.touchpoints) {
       keep(touchpoint);
-      add(this.#byStream, touchpoint.stream, touchpoint.id);
+      add(this.#byStream, touchpoint.stream, touchpoint);
     }
 
     // The scope's people's imported touchpoints are all in the facts (an import itself is staged whole).
-    for (const person of scope.persons) for (const id of [...(this.#byPerson.get(person) ?? [])]) if (this.#imported.has(id)) forget(id);
+    for (const person of scope.persons) for (const { id } of [...(this.#byPerson.get(person) ?? [])]) if (this.#imported.has(id)) forget(id);
     for (const { touchpoint, personId, accountId } of facts.imported) {
       keep(offlineTouchpoint(touchpoint, { ...(personId && { personId }), ...(accountId && { accountId }) }));
       this.#imported.add(touchpoint.id);
@@ -271,17 +271,16 @@ export class SiteJourneys {
   }
 
   #stagePerson(person: string): void {
-    const touchpoints = [...(this.#byPerson.get(person) ?? [])].map((id) => this.#touchpoints.get(id)!);
+    const touchpoints: Touchpoint[] = [...(this.#byPerson.get(person) ?? [])];
     if (touchpoints.length === 0) this.#people.delete(person);
     else this.#people.set(person, { kind: 'person', id: person, ...stagedJourney(touchpoints.sort(inJourneyOrder), this.#traits.get(`person:${person}`) ?? {}, this.#model) });
   }
 
   /** An account's touchpoints: those naming it, and its people's that name no account. */
   #stageAccount(account: string): void {
-    const touchpoints = [...(this.#byNamedAccount.get(account) ?? [])].map((id) => this.#touchpoints.get(id)!);
+    const touchpoints: Touchpoint[] = [...(this.#byNamedAccount.get(account) ?? [])];
     for (const person of this.#members.get(account) ?? []) {
-      for (const id of this.#byPerson.get(person) ?? []) {
-        const touchpoint = this.#touchpoints.get(id)!;
+      for (const touchpoint of this.#byPerson.get(person) ?? []) {
         if (touchpoint.accountId === undefined) touchpoints.push({ ...touchpoint, accountId: account });
       }
     }
