@@ -4,11 +4,10 @@
  * traits stages and filters look at. People are resolved here, through the same identity tables
  * the timelines read, so a merge or a split shows at once.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { JsonValue } from '@journey/protocol';
 import type { Database } from '../schema.ts';
 import type { OfflineTouchpoint } from '../../import/offline-touchpoint.ts';
-import type { Touchpoint } from '../../journey/touchpoint.ts';
 import { isFreeMailDomain } from '../../identity/free-mail.ts';
 import { importedId } from '../imports.ts';
 import { byKind, chunk, limitsOf } from '../identity/scope.ts';

@@ -53,11 +53,11 @@ export async function touchpointsWithPersons(db: Db, site: string, streams: read
   // By kind, then value: a lookup builds no key.
   const persons = new Map<string, Map<string, string>>();
   const identifierQuery = () => db.selectFrom('identifiers').select(['kind', 'value', 'person_id']).where('site', '=', site);
-  const found = (rows: Array<{ kind: string; value: string; person_id: string }>) => {
-    for (const row of rows) {
-      const ofKind = persons.get(row.kind);
-      if (ofKind) ofKind.set(row.value, row.person_id);
-      else persons.set(row.kind, new Map([[row.value, row.person_id]]));
+  const found = (identifiers: Array<{ kind: string; value: string; person_id: string }>) => {
+    for (const { kind, value, person_id } of identifiers) {
+      const ofKind = persons.get(kind);
+      if (ofKind) ofKind.set(value, person_id);
+      else persons.set(kind, new Map([[value, person_id]]));
     }
   };
   if (streams === undefined) {
