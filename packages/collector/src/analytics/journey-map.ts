@@ -65,10 +65,10 @@ export function journeyMap(owners: readonly StagedOwner[], model: StageModel, ra
     for (let index = start; index < end; index++) {
       const { name, kind, channel } = owner.touchpoints[index]!;
       const stage = owner.stages[index] ?? noStage;
-      stages.add(stage, stage, key);
-      channels.add(channel, channel, key);
-      cells.add(`${stage}\u0000${channel}`, { stage, channel }, key);
-      touchpoints.add(`${stage}\u0000${kind}\u0000${name}\u0000${channel}`, { stage, name, kind, channel }, key);
+      stages.add(stage, key, () => stage);
+      channels.add(channel, key, () => channel);
+      cells.add(`${stage}\u0000${channel}`, key, () => ({ stage, channel }));
+      touchpoints.add(`${stage}\u0000${kind}\u0000${name}\u0000${channel}`, key, () => ({ stage, name, kind, channel }));
     }
   }
 
@@ -115,9 +115,10 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 class Tally<Row> {
   readonly #entries = new Map<string, { row: Row; touchpoints: number; owners: number; last: string }>();
 
-  add(key: string, row: Row, owner: string): void {
+  /** One touchpoint of `owner` under `key`; `row` says what the key stands for, the first time. */
+  add(key: string, owner: string, row: () => Row): void {
     let entry = this.#entries.get(key);
-    if (!entry) this.#entries.set(key, (entry = { row, touchpoints: 0, owners: 0, last: '' }));
+    if (!entry) this.#entries.set(key, (entry = { row: row(), touchpoints: 0, owners: 0, last: '' }));
     entry.touchpoints++;
     if (entry.last !== owner) {
       entry.last = owner;
