@@ -16,7 +16,7 @@ import { createFactFilter } from './identity/recent.ts';
 import { accountEvents, accountPeople, accountRecord, personParts, personRecord, personTimeline, resolveAccount, resolvePerson } from './identity/read.ts';
 import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity/admin.ts';
 import { importedTouchpoints, importTouchpoints } from './imports.ts';
-import { queryLimits, type ScopedEvent } from './identity/scope.ts';
+import { queryLimits, unindexed, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
 import { changedSince, countAdminChange, deriveStreams, eventsPerBackgroundPass, factsVersion, followEvents } from './journey/rollup.ts';
 import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
@@ -229,7 +229,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         // on each: SQLite would otherwise walk the site's whole index and sort it (0.4 s a page on a
         // million events, rather than milliseconds).
         const byOwner = query.anonymousId !== undefined || query.userId !== undefined;
-        if (query.site !== undefined) select = byOwner ? select.where('site', '=', query.site) : select.where(sql<string>`site || ''`, '=', query.site);
+        if (query.site !== undefined) select = select.where(byOwner ? 'site' : unindexed('site'), '=', query.site);
         if (query.anonymousId !== undefined) select = select.where('anonymous_id', '=', query.anonymousId);
         if (query.userId !== undefined) select = select.where('user_id', '=', query.userId);
         if (query.type !== undefined) select = select.where('type', '=', query.type);

@@ -39,6 +39,15 @@ export interface QueryLimits {
 export const queryLimits = new WeakMap<Db, QueryLimits>();
 export const limitsOf = (db: Db): QueryLimits => queryLimits.get(db) ?? { maxParameters: 32_766, maxCompoundSelect: 500 };
 
+/**
+ * A column compared as an expression, so no index is used for it: where something else narrows
+ * the read (a range of seqs) or the whole table is read anyway. SQLite keeps no statistics here,
+ * and given `site = ?` it walks an index leading on site through every row the site has, with a
+ * lookup of each; `site || ''` leaves it the rowid range or a plain scan (PostgreSQL plans
+ * these as well, by the seq index or a sequential scan).
+ */
+export const unindexed = (column: string) => sql<string>`${sql.ref(column)} || ''`;
+
 export const chunk = <T>(items: T[], size = 40): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 

@@ -14,7 +14,7 @@
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { Database, JourneyTouchpointsTable } from '../schema.ts';
 import { inOrder, type RunWrites } from '../identity/apply.ts';
-import { chunk } from '../identity/scope.ts';
+import { chunk, unindexed } from '../identity/scope.ts';
 import { isKeyEvent, keyEventSet, keyEventTouchpoint, sessionTouchpoint, touchpointsOf, type JourneyEvent } from '../../journey/touchpoints.ts';
 import { inSessionOrder, latestSession, orderOf, sessionFrom, sessionTimeout, withEvent, withLateEvent, type OpenSession, type Session } from '../../journey/sessions.ts';
 import type { Touchpoint } from '../../journey/touchpoint.ts';
@@ -352,9 +352,8 @@ export async function changedSince(db: Db, site: string, after: number, upTo: nu
     .select(['anonymous_id', 'user_id', 'group_id'])
     .where('seq', '>', after)
     .where('seq', '<=', upTo)
-    // Not `site = ?`: SQLite would then walk the site's entries of an index on site (every event
-    // the site ever had: 165 ms on a million) rather than the few seqs asked for.
-    .where(sql<string>`site || ''`, '=', site)
+    // The seqs narrow it: `site = ?` read every event the site ever had (165 ms on a million).
+    .where(unindexed('site'), '=', site)
     .limit(limit + 1)
     .execute();
   if (rows.length > limit) return null;

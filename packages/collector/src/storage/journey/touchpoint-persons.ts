@@ -5,9 +5,9 @@
  * by joins in SQL: a whole site's read is then a plain scan of the table, not a walk of an index
  * with a lookup per row and three joined lookups more (on a million events, 4.2–5.3 s → 2.6–3.5 s).
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
-import { chunk } from '../identity/scope.ts';
+import { chunk, unindexed } from '../identity/scope.ts';
 import type { Touchpoint } from '../../journey/touchpoint.ts';
 
 type Db = Kysely<Database>;
@@ -32,8 +32,7 @@ export async function touchpointsWithPersons(db: Db, site: string, streams: read
     db.selectFrom('journey_touchpoints as t').select(['t.id', 't.stream', 't.kind', 't.at', 't.name', 't.channel', 't.source', 't.medium', 't.campaign', 't.path', 't.group_id', 't.user_id', 't.anonymous_id']);
   const rows = [];
   if (streams === undefined) {
-    // `site || ''` keeps SQLite from walking an index for the site and looking each row up.
-    for (const row of await select().where(sql<string>`t.site || ''`, '=', site).execute()) rows.push(row);
+    for (const row of await select().where(unindexed('t.site'), '=', site).execute()) rows.push(row);
   } else {
     for (const part of chunk([...streams], size)) for (const row of await select().where('t.site', '=', site).where('t.stream', 'in', part).execute()) rows.push(row);
   }
