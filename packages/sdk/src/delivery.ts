@@ -124,28 +124,17 @@ export function createDelivery(
 
   /** Enforces the queue's caps, oldest first, and counts what it drops so the loss is visible. */
   async function trim(entries: Array<[string, JourneyEvent]>): Promise<JourneyEvent[]> {
-    let keep = entries.length;
-    for (let bytes = 0; keep && entries.length - keep < (options.maxQueue ?? 1000); keep--) {
-      bytes += JSON.stringify(entries[keep - 1]![1]).length;
-      if (bytes > (options.maxQueueBytes ?? 1e6)) break;
+    const drop = entries.length - fit(entries.map(([, event]) => event).reverse(), options.maxQueue ?? 1000, options.maxQueueBytes ?? 1e6);
+    if (drop) {
+      await forget(entries.slice(0, drop).map(([key]) => key));
+      save(droppedKey, (load<number>(droppedKey) ?? 0) + drop);
+      log('queue full, dropped', drop);
     }
-    if (keep) {
-      await forget(entries.slice(0, keep).map(([key]) => key));
-      save(droppedKey, (load<number>(droppedKey) ?? 0) + keep);
-      log(`queue full, dropped ${keep} oldest`);
-    }
-    return entries.slice(keep).map(([, event]) => event);
+    return entries.slice(drop).map(([, event]) => event);
   }
 
   /** As many events as fit one request: up to batchEvents, and batchBytes unless it is one event. */
-  function take(events: JourneyEvent[]): JourneyEvent[] {
-    let count = 0;
-    for (let bytes = 0; count < events.length && count < (options.batchEvents ?? 100); count++) {
-      bytes += JSON.stringify(events[count]).length + 1;
-      if (count && bytes > (options.batchBytes ?? 60_000)) break;
-    }
-    return events.slice(0, count);
-  }
+  const take = (events: JourneyEvent[]) => events.slice(0, fit(events, options.batchEvents ?? 100, options.batchBytes ?? 60_000));
 
   /**
    * One tab flushes at a time (Web Locks; else a lease in localStorage). A tab that finds the
@@ -194,7 +183,7 @@ export function createDelivery(
     },
     beacon() {
       if (unwritten.size) save(spillKey, { ...load<object>(spillKey), ...Object.fromEntries(unwritten) });
-      for (let events = [...unconfirmed.values()], batch; (batch = take(events)).length; events = events.slice(batch.length)) {
+      for (let events = [...unconfirmed.values()], batch; (batch = take(events))[0]; events = events.slice(batch.length)) {
         const text = body(batch);
         if (!navigator.sendBeacon?.(url, new Blob([text], { type: 'text/plain' }))) transport(url, text).catch(() => {});
       }
@@ -207,6 +196,13 @@ export function createDelivery(
     },
   };
 }
+
+/** How many of the events, from the first, fit in `count` events and `bytes` (one at least). */
+const fit = (events: JourneyEvent[], count: number, bytes: number): number => {
+  let n = 0;
+  while (n < events.length && n < count && ((bytes -= JSON.stringify(events[n]).length + 1) >= 0 || !n)) n++;
+  return n;
+};
 
 /** Exponential with "equal jitter": 1 s, 2 s, 4 s… up to the cap, each between half and all of it. */
 export const backoff = (attempt: number, cap: number): number => {
@@ -225,12 +221,12 @@ export const fetchTransport = async (url: string, body: string, timeout = 3e4): 
     body,
     keepalive: true,
     credentials: 'omit',
-    headers: { 'Content-Type': 'text/plain' },
+    // A string body goes as text/plain: a simple request, so no preflight.
     signal: AbortSignal.timeout?.(timeout),
   });
   return {
     status: response.status,
-    retryAfter: Number(response.headers.get('Retry-After')),
+    retryAfter: +response.headers.get('Retry-After')!,
     result: response.ok ? await response.json().catch(() => undefined) : undefined,
   };
 };

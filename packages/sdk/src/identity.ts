@@ -22,20 +22,18 @@ export const isId = (value: unknown): value is string =>
 /**
  * The anonymousId lives in a first-party cookie on the registrable domain (shared by subdomains)
  * and is mirrored in localStorage, which survives where cookies are cut short (Safari caps
- * script-set cookies at 7 days). User, account and traits live in localStorage.
+ * script-set cookies at 7 days). User, account and traits live in localStorage. Returns who this
+ * browser is, and how to remember a change to it.
  */
-export function loadIdentity(): Identity {
-  const stored = load<Partial<Identity>>(userKey) ?? {};
+export function deviceIdentity(): [Identity, (change?: Partial<Identity>) => void] {
   const fromCookie = readCookie(anonymousKey);
-  const anonymousId = [fromCookie, load<string>(anonymousKey)].find(isId) ?? uuid();
-  const identity: Identity = { traits: {}, ...stored, anonymousId };
-  if (anonymousId !== fromCookie) saveIdentity(identity);
-  return identity;
-}
-
-export function saveIdentity(identity: Identity): void {
-  const { anonymousId, ...user } = identity;
-  writeCookie(anonymousKey, anonymousId);
-  save(anonymousKey, anonymousId);
-  save(userKey, user);
+  const identity: Identity = { traits: {}, ...load<Partial<Identity>>(userKey), anonymousId: [fromCookie, load<string>(anonymousKey)].find(isId) ?? uuid() };
+  const remember = (change?: Partial<Identity>) => {
+    const { anonymousId, ...user } = Object.assign(identity, change);
+    writeCookie(anonymousKey, anonymousId);
+    save(anonymousKey, anonymousId);
+    save(userKey, user);
+  };
+  if (identity.anonymousId != fromCookie) remember();
+  return [identity, remember];
 }

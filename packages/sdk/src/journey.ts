@@ -1,7 +1,7 @@
 import type { JourneyEvent } from '@journey/protocol';
 import { createDelivery, fetchTransport, type DeliveryOptions, type Transport } from './delivery.ts';
 import { watchForms } from './forms.ts';
-import { isId, loadIdentity, saveIdentity, type Identity, type Traits } from './identity.ts';
+import { deviceIdentity, isId, type Traits } from './identity.ts';
 import { watchPages } from './pages.ts';
 import { campaignOf, endSession, touchSession, type Landing } from './session.ts';
 import { load, save } from './storage.ts';
@@ -70,7 +70,7 @@ export function createJourney(options: JourneyOptions): Journey {
   const log = (message: string, detail?: unknown) => debugging && console.warn('[journey]', message, detail);
   if (!options.writeKey || !options.host) console.warn('[journey] no writeKey or host');
 
-  const identity = loadIdentity();
+  const [identity, remember] = deviceIdentity();
   const delivery = createDelivery(
     options.host.replace(/\/$/, '') + '/v1/batch',
     options,
@@ -122,15 +122,9 @@ export function createJourney(options: JourneyOptions): Journey {
     delivery.enqueue(event).catch((error) => log('not queued', error));
   }
 
-  /** Remembers what identify, group, alias and sign-up forms learn about this browser's person. */
-  const remember = (change: Partial<Identity>) => {
-    Object.assign(identity, change);
-    saveIdentity(identity);
-  };
-
   const api: Journey = {
     page(name?: unknown, properties?: unknown, auto?: boolean) {
-      if (isObject(name)) [name, properties] = [undefined, name];
+      if (isObject(name)) [name, properties] = [, name];
       check(name === undefined || typeof name == 'string', properties);
       const url = options.hashChanges ? location.href : location.href.split('#')[0];
       // A navigation that lands on the URL just recorded (replaceState, a re-render) is no new page.
@@ -144,7 +138,7 @@ export function createJourney(options: JourneyOptions): Journey {
       emit('track', { event, properties });
     },
     identify(userId?: unknown, traits?: unknown) {
-      if (isObject(userId)) [userId, traits] = [undefined, userId];
+      if (isObject(userId)) [userId, traits] = [, userId];
       check(userId === undefined || isId(userId), traits);
       remember({ userId: (userId as string | undefined) ?? identity.userId, traits: { ...identity.traits, ...(traits as Traits) } });
       emit('identify', { traits: identity.traits });
@@ -187,7 +181,7 @@ export function createJourney(options: JourneyOptions): Journey {
     };
   for (const name in api) (api as unknown as Record<string, unknown>)[name] = guard(name, api[name as keyof Journey] as never);
 
-  const forms =
+  const abandonForms =
     options.forms !== false &&
     watchForms(
       guard('form', (event: string, properties: Properties, traits?: Traits) => {
@@ -201,7 +195,7 @@ export function createJourney(options: JourneyOptions): Journey {
   addEventListener(
     'pagehide',
     guard('pagehide', () => {
-      if (forms) forms.abandon();
+      if (abandonForms) abandonForms();
       delivery.beacon();
     }),
   );

@@ -40,13 +40,12 @@ export function campaignOf(search: string): Landing {
  */
 export function touchSession(landing?: Landing, now = Date.now()): Session {
   let session = load<Session>(key);
-  const arrived = landing && (landing.campaign || landing.clickIds);
   if (
     !session ||
     now - session.at > idle ||
-    (arrived && JSON.stringify([landing.campaign, landing.clickIds]) !== JSON.stringify([session.campaign, session.clickIds]))
+    ((landing?.campaign || landing?.clickIds) && JSON.stringify([landing.campaign, landing.clickIds]) != JSON.stringify([session.campaign, session.clickIds]))
   ) {
-    session = { id: uuid(), at: now, ...landing };
+    session = { id: uuid(), ...landing } as Session;
   }
   session.at = now;
   save(key, session);
