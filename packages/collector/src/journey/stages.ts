@@ -186,7 +186,15 @@ export interface StageHistory {
 }
 
 type Signal = { at: number; cause: StageCause } & (
-  | { touchpoint: StagedTouchpoint; first: boolean; occurrence: number }
+  | {
+      touchpoint: StagedTouchpoint;
+      /** The touchpoint's name folded, as event and import rules compare it. */
+      name: string;
+      /** Its page, found when a path rule first asks (null: none). */
+      path?: string | null;
+      first: boolean;
+      occurrence: number;
+    }
   | { trait: string; value: unknown }
 );
 
@@ -215,22 +223,19 @@ function matcher(rule: StageRule): (signal: Signal) => boolean {
     case 'event': {
       const name = fold(rule.name);
       const occurrence = rule.occurrence ?? 1;
-      return (signal) =>
-        'touchpoint' in signal &&
-        signal.touchpoint.kind === 'event' &&
-        fold(signal.touchpoint.name) === name &&
-        signal.occurrence >= occurrence;
+      return (signal) => 'touchpoint' in signal && signal.touchpoint.kind === 'event' && signal.name === name && signal.occurrence >= occurrence;
     }
     case 'path': {
       const pattern = pathRegExp(rule.pattern);
       return (signal) => {
-        const path = 'touchpoint' in signal ? pathOf(signal.touchpoint) : undefined;
-        return path !== undefined && pattern.test(path);
+        if (!('touchpoint' in signal)) return false;
+        const path = (signal.path ??= pathOf(signal.touchpoint) ?? null);
+        return path !== null && pattern.test(path);
       };
     }
     case 'imported': {
       const type = fold(rule.type);
-      return (signal) => 'touchpoint' in signal && signal.touchpoint.kind === 'offline' && fold(signal.touchpoint.name) === type;
+      return (signal) => 'touchpoint' in signal && signal.touchpoint.kind === 'offline' && signal.name === type;
     }
     case 'trait': {
       const { key, equals } = rule;
@@ -271,7 +276,7 @@ function moments(touchpoints: readonly StagedTouchpoint[], traits: StagedTraits)
     const name = fold(touchpoint.name);
     const occurrence = touchpoint.kind === 'event' ? (seen.get(name) ?? 0) + 1 : 0;
     if (touchpoint.kind === 'event') seen.set(name, occurrence);
-    return { at: touchpoint.at, cause: { touchpointId: touchpoint.id }, touchpoint, first: index === 0, occurrence };
+    return { at: touchpoint.at, cause: { touchpointId: touchpoint.id }, touchpoint, name, first: index === 0, occurrence };
   });
   for (const [trait, { value, updatedAt }] of Object.entries(traits).sort(([a], [b]) => byId(a, b))) {
     const at = Date.parse(updatedAt);

@@ -73,6 +73,17 @@ export async function touchpointsWithPersons(db: Db, site: string, streams: read
   }
   const users = persons.get('userId');
   const devicePersons = persons.get('anonymousId');
+  // Kinds, channels, sources, campaigns, names and pages repeat across a site's touchpoints: each
+  // held once, not once per row, or the first staging keeps (and the collector marks, and marks
+  // again) millions of copies of a few thousand strings.
+  const pool = new Map<string, string>();
+  const shared = <T extends string | null>(value: T): T => {
+    if (value === null) return value;
+    const known = pool.get(value);
+    if (known !== undefined) return known as T;
+    pool.set(value, value);
+    return value;
+  };
 
   return rows.map((row) => {
     const at = Number(row.at);
@@ -81,8 +92,18 @@ export async function touchpointsWithPersons(db: Db, site: string, streams: read
       const stretch = stretches.get(row.anonymous_id)?.find(({ from, to }) => from <= at && to > at);
       person = (stretch && persons.get(stretch.kind)?.get(stretch.value)) ?? devicePersons?.get(row.anonymous_id);
     }
-    const touchpoint: StreamTouchpoint = { id: row.id, stream: row.stream, kind: row.kind as Touchpoint['kind'], at, name: row.name, channel: row.channel as Touchpoint['channel'], source: row.source, medium: row.medium, campaign: row.campaign };
-    if (row.path !== null) touchpoint.path = row.path;
+    const touchpoint: StreamTouchpoint = {
+      id: row.id,
+      stream: row.stream,
+      kind: shared(row.kind) as Touchpoint['kind'],
+      at,
+      name: shared(row.name),
+      channel: shared(row.channel) as Touchpoint['channel'],
+      source: shared(row.source),
+      medium: shared(row.medium),
+      campaign: shared(row.campaign),
+    };
+    if (row.path !== null) touchpoint.path = shared(row.path);
     if (person !== undefined) touchpoint.personId = person;
     const account = row.group_id === null ? undefined : accountOf(row.group_id);
     if (account !== undefined) touchpoint.accountId = account;
