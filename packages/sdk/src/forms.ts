@@ -6,13 +6,13 @@ export type FormEvent = (event: string, properties: Record<string, unknown>, tra
 const marker = 'data-journey-signup';
 const attribute = (element: Element, name: string) => element.getAttribute(name) || undefined;
 /** The autocomplete token that names what a field holds: "section-x shipping email" → "email". */
-const autocomplete = (field: Element) => attribute(field, 'autocomplete')?.trim().split(/\s+/).pop()!.toLowerCase();
+const autocomplete = (field: Element) => (attribute(field, 'autocomplete') ?? '').trim().split(/\s+/).pop()!.toLowerCase();
 
 /** Never read: secrets, what the visitor does not see, card data, and whatever the site marks. */
 const readable = (field: Element): field is Field =>
   'form' in field &&
   !/^(password|hidden|file)$/.test((field as Field).type) &&
-  !/^cc-/.test(autocomplete(field)!) &&
+  !/^cc-/.test(autocomplete(field)) &&
   !field.closest('[data-journey-ignore]');
 
 // Field names and autocomplete tokens that say what a field holds.
@@ -31,7 +31,7 @@ const traitNames: Record<string, string> = {
 /** Which trait a field holds: its data-journey-trait, else email, name or company by type, autocomplete or name. */
 const traitOf = (field: Field) =>
   attribute(field, 'data-journey-trait') ||
-  (field.type == 'email' ? 'email' : traitNames[autocomplete(field)!] || traitNames[attribute(field, 'name')?.toLowerCase()!]);
+  (field.type == 'email' ? 'email' : traitNames[autocomplete(field)] || traitNames[attribute(field, 'name')?.toLowerCase() ?? '']);
 
 // Attributes, not form.id / form.name: a field named "id" or "name" shadows those properties.
 const describe = (form: HTMLFormElement) => ({ formId: attribute(form, 'id'), formName: attribute(form, 'name'), formAction: attribute(form, 'action') });
