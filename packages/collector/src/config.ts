@@ -40,6 +40,12 @@ export interface CollectorConfig {
    * never wait for them; 0: only when asked (a Worker, which has no background).
    */
   analyticsFollowInterval: number;
+  /**
+   * How often (ms), at most, a site's staging is saved in the database (and after each whole
+   * staging), so a collector starting on it holds the staging again rather than staging everyone;
+   * 0: never saved nor read (a Worker, whose memory would not hold a large site's).
+   */
+  analyticsSaveInterval: number;
   /** How often (ms) to send due webhook deliveries in the background; 0: never (a Worker). */
   webhookInterval: number;
 }
@@ -68,6 +74,7 @@ export function collectorConfig(settings: CollectorSettings): CollectorConfig {
     analyticsMaxAge: 60 * 1000,
     analyticsWarmUp: false,
     analyticsFollowInterval: 0,
+    analyticsSaveInterval: 10 * 60 * 1000,
     webhookInterval: 0,
     ...settings,
   };

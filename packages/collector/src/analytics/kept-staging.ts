@@ -7,9 +7,10 @@
  * tenth of the site stages the whole site again (docs/ANALYTICS.md).
  */
 import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from '../storage/journey/facts.ts';
-import type { JourneyStore } from '../storage/port.ts';
 import type { StageModel } from '../journey/stages.ts';
+import { StorageClosedError, type JourneyStore } from '../storage/port.ts';
 import { SiteJourneys, type Restaged, type StagedOwners } from './site-journeys.ts';
+import { decodeStaging, encodeStaging, stagingFormat } from './staging-codec.ts';
 
 export interface KeptStagingOptions {
   storage: JourneyStore;
@@ -20,6 +21,12 @@ export interface KeptStagingOptions {
    * changes are announced. Its failure fails the staging's caller, not the staging.
    */
   staged?: (site: string, journeys: SiteJourneys, restaged: Restaged | 'all') => Promise<void>;
+  /**
+   * Save each site's staging in the database, after a whole staging and then at most every
+   * `every` ms, and start from the saved one: a collector starting on a million events then
+   * reads one text rather than staging everyone. Absent: neither saved nor read.
+   */
+  save?: { every: number; now: () => number; log: (message: string, error: unknown) => void };
 }
 
 interface Kept {
@@ -29,10 +36,48 @@ interface Kept {
   restaged: Restaged | 'all' | null;
 }
 
+/** The last staging of a site saved (or read back), and when. */
+interface Saved {
+  version: string;
+  at: number;
+}
+
 /** Stages a site's people and accounts as its journey facts are now, following changes from the last time. */
 export function keptStaging(options: KeptStagingOptions): (site: string) => Promise<StagedOwners> {
-  const { storage, model } = options;
-  const sites = new Map<string, { kept?: Kept; queue: Promise<unknown> }>();
+  const { storage, model, save } = options;
+  const sites = new Map<string, { kept?: Kept; saved?: Saved; queue: Promise<unknown> }>();
+  // A staging saved with another model, other options or by another release is not read.
+  const key = JSON.stringify({ format: stagingFormat, model, facts: options.facts });
+
+  /** The saved staging, held again; undefined when there is none to read (or it cannot be read). */
+  const restored = async (site: string): Promise<(Kept & { saved: Saved }) | undefined> => {
+    if (!save) return undefined;
+    try {
+      const saved = await storage.savedStaging(site, key);
+      if (!saved) return undefined;
+      // Everyone counts as staged again: what a last staging before the stop did not record is recorded now.
+      return { journeys: SiteJourneys.restore(model, decodeStaging(saved.staging)), version: saved.version, restaged: 'all', saved: { version: saved.version, at: save.now() } };
+    } catch (error) {
+      save.log('the saved staging could not be read; staging whole', error);
+      return undefined;
+    }
+  };
+
+  /** Saves a site's staging after a whole staging, or when the last save is `every` ms old. */
+  const saveIfDue = async (site: string): Promise<void> => {
+    const entry = sites.get(site)!;
+    const { kept, saved } = entry;
+    if (!save || !kept || kept.version === saved?.version) return;
+    if (kept.restaged !== 'all' && saved && save.now() - saved.at < save.every) return;
+    // After the answers waiting for this staging: writing it out holds the thread for a moment.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    try {
+      const at = save.now();
+      if (await storage.saveStaging(site, key, { version: kept.version, staging: encodeStaging(kept.journeys.held()) })) entry.saved = { version: kept.version, at };
+    } catch (error) {
+      if (!(error instanceof StorageClosedError)) save.log('the staging could not be saved; a collector starting now would stage whole', error);
+    }
+  };
 
   const whole = async (site: string): Promise<Kept> => {
     const version = await storage.journeyVersion();
@@ -75,7 +120,13 @@ export function keptStaging(options: KeptStagingOptions): (site: string) => Prom
     // One staging of a site at a time: each follows from where the last one left it.
     const staged = entry.queue.then(async () => {
       try {
-        entry.kept = entry.kept ? await follow(site, entry.kept) : await whole(site);
+        if (entry.kept) {
+          entry.kept = await follow(site, entry.kept);
+        } else {
+          const held = await restored(site);
+          if (held) entry.saved = held.saved;
+          entry.kept = held ? { ...(await follow(site, held)), restaged: 'all' } : await whole(site);
+        }
       } catch (error) {
         // Half applied or not at all: stage whole next time rather than trust what is held.
         delete entry.kept;
@@ -85,7 +136,8 @@ export function keptStaging(options: KeptStagingOptions): (site: string) => Prom
       if (restaged && options.staged) await options.staged(site, journeys, restaged);
       return journeys.owners();
     });
-    entry.queue = staged.catch(() => {});
+    // The next staging waits for the save: both read and change what is held.
+    entry.queue = staged.then(() => saveIfDue(site)).catch(() => {});
     return staged;
   };
 }

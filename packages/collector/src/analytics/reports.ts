@@ -54,7 +54,13 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
   const announce = stageAnnouncer(storage, now, log);
   const snapshotOf = createSnapshots({
     version: () => storage.journeyVersion(),
-    stage: keptStaging({ storage, model, facts: { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts }, staged: announce }),
+    stage: keptStaging({
+      storage,
+      model,
+      facts: { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts },
+      staged: announce,
+      ...(config.analyticsSaveInterval > 0 && { save: { every: config.analyticsSaveInterval, now, log } }),
+    }),
     now,
     maxAge: config.analyticsMaxAge,
   });

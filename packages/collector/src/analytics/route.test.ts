@@ -59,4 +59,27 @@ describe('aggregate queries on a live site', () => {
     expect(answer).toMatchObject({ people: { cohort: 1 } });
     expect(reads).toHaveBeenCalledTimes(1);
   });
+
+  it('start from the staging saved by the collector before, staging nobody anew, unless analyticsSaveInterval is 0', async () => {
+    const { storage, post } = await testCollector();
+    await post('/v1/batch', { batch: [visit('ann', '2026-01-05T09:00:00Z'), visit('ben', '2026-01-06T09:00:00Z')] });
+    const reads = vi.spyOn(storage, 'journeyFacts');
+    const saves = vi.spyOn(storage, 'saveStaging');
+    const start = (analyticsSaveInterval?: number) => {
+      const app = createCollector({ storage, config: { writeKeys: [{ key: writeKey, site: 'default', allowedOrigins: '*' }], secretKey, ...(analyticsSaveInterval !== undefined && { analyticsSaveInterval }) }, log: () => {} });
+      return async () => (await app.request('/v1/funnel?from=2026-01-01&to=2026-01-31', { headers: { Authorization: `Bearer ${secretKey}` } })).json();
+    };
+    expect(await start()()).toMatchObject({ people: { cohort: 2 } });
+    await vi.waitFor(() => expect(saves).toHaveBeenCalledTimes(1));
+    expect(reads).toHaveBeenCalledTimes(1);
+    // Started again: the saved staging, and Cleo's visit since, followed from it.
+    await post('/v1/batch', { batch: [visit('cleo', '2026-01-07T09:00:00Z')] });
+    expect(await start()()).toMatchObject({ people: { cohort: 3 } });
+    expect(reads).toHaveBeenCalledTimes(1);
+    // Saving off: neither saved nor read.
+    expect(await start(0)()).toMatchObject({ people: { cohort: 3 } });
+    expect(reads).toHaveBeenCalledTimes(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(saves).toHaveBeenCalledTimes(2);
+  });
 });

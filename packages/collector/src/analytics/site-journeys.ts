@@ -7,8 +7,8 @@
 import type { JsonValue } from '@journey/protocol';
 import type { JourneyFacts, JourneyScope } from '../storage/journey/facts.ts';
 import { offlineTouchpoint } from '../journey/offline.ts';
-import { stagedJourney } from '../journey/staged.ts';
-import type { StageModel, StagedTraits } from '../journey/stages.ts';
+import { placedInStages, stagedJourney } from '../journey/staged.ts';
+import type { StageHistory, StageModel, StagedTraits } from '../journey/stages.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';
 import { inJourneyOrder } from '../journey/touchpoints.ts';
 import { firstNotBefore, type StagedOwner } from './owner.ts';
@@ -50,7 +50,36 @@ const remove = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
   if (set.size === 0) index.delete(key);
 };
 /** A touchpoint as held: a derived one with the stream it came from. */
-type Held = Touchpoint & { stream?: string };
+export type HeldTouchpoint = Touchpoint & { stream?: string };
+type Held = HeldTouchpoint;
+
+/** A person or account as held: the positions of their touchpoints (journey order) and their stage history. */
+export interface HeldOwner {
+  id: string;
+  /**
+   * Positions in the staging's touchpoints. For an account, `-1 - position` is a touchpoint of one
+   * of its people credited to it (that names no account itself).
+   */
+  touchpoints: number[];
+  history: StageHistory;
+}
+
+/**
+ * A staging as plain data: every touchpoint once, who is in which account, the trait facts, and
+ * each person and account as staged. Enough to hold the staging again without evaluating any
+ * stage rule (a collector starting over a saved staging: saved-staging.ts).
+ */
+export interface HeldStaging {
+  /** The live accounts claiming each domain, as JSON. */
+  domainClaims: string;
+  touchpoints: HeldTouchpoint[];
+  /** The ids of the imported ones. */
+  imported: string[];
+  accountOfPerson: Array<[person: string, account: string]>;
+  traits: TraitFact[];
+  people: HeldOwner[];
+  accounts: HeldOwner[];
+}
 
 const byId = (a: StagedOwner, b: StagedOwner) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -76,6 +105,8 @@ export class SiteJourneys {
   readonly #people = new Map<string, StagedOwner>();
   readonly #accounts = new Map<string, StagedOwner>();
   #owners?: StagedOwners;
+  /** Touchpoints held again (restore) but not yet in the indexes above. */
+  #unindexed?: Held[];
 
   constructor(model: StageModel, facts: JourneyFacts) {
     this.#model = model;
@@ -89,6 +120,76 @@ export class SiteJourneys {
     for (const account of this.#accountsWithTouchpoints()) this.#stageAccount(account);
   }
 
+  /** A staging held again as `held()` gave it: nobody staged anew. */
+  static restore(model: StageModel, held: HeldStaging): SiteJourneys {
+    const journeys = new SiteJourneys(model, { touchpoints: [], imported: [], accountOfPerson: {}, traits: [], domainClaims: {} });
+    journeys.#restore(held);
+    return journeys;
+  }
+
+  /** This staging as plain data (see HeldStaging). */
+  held(): HeldStaging {
+    this.#indexed();
+    const touchpoints = [...this.#touchpoints.values()];
+    const position = new Map<Touchpoint, number>(touchpoints.map((touchpoint, index) => [touchpoint, index]));
+    // An account's copy of a member's touchpoint is found by the id of the one it copies.
+    const positionOf = (touchpoint: Touchpoint) => position.get(touchpoint) ?? -1 - position.get(this.#touchpoints.get(touchpoint.id)!)!;
+    const owner = ({ id, touchpoints, history }: StagedOwner): HeldOwner => ({ id, touchpoints: touchpoints.map(positionOf), history });
+    return {
+      domainClaims: this.#domainClaims,
+      touchpoints,
+      imported: [...this.#imported],
+      accountOfPerson: [...this.#accountOfPerson],
+      traits: [...this.#traitFacts.values()].flat(),
+      // By id, as answers list them: held again in this order, they need no sort of everyone.
+      people: this.owners().people.map(owner),
+      accounts: this.owners().accounts.map(owner),
+    };
+  }
+
+  /**
+   * Holds what answers read (the staged people and accounts, accounts' traits, who is in which)
+   * at once, and indexes the touchpoints only when a change is to be applied: on a million
+   * events, indexing them was most of holding a staging again, and an answer needs none of it.
+   */
+  #restore(held: HeldStaging): void {
+    this.#domainClaims = held.domainClaims;
+    this.#unindexed = held.touchpoints;
+    for (const id of held.imported) this.#imported.add(id);
+    for (const [person, account] of held.accountOfPerson) {
+      this.#accountOfPerson.set(person, account);
+      add(this.#members, account, person);
+    }
+    for (const fact of held.traits) {
+      const owner = `${fact.owner}:${fact.id}`;
+      const facts = this.#traitFacts.get(owner);
+      if (facts) facts.push(fact);
+      else this.#traitFacts.set(owner, [fact]);
+    }
+    for (const [owner, facts] of this.#traitFacts) this.#traits.set(owner, latestTraits(facts)!);
+    const at = (position: number) => held.touchpoints[position] ?? missing(position);
+    for (const { id, touchpoints, history } of held.people) {
+      this.#people.set(id, { kind: 'person', id, ...placedInStages(touchpoints.map(at), history) });
+    }
+    for (const { id, touchpoints, history } of held.accounts) {
+      const own = touchpoints.map((position) => (position >= 0 ? at(position) : { ...at(-1 - position), accountId: id }));
+      this.#accounts.set(id, { kind: 'account', id, ...placedInStages(own, history) });
+    }
+  }
+
+  /** The touchpoint indexes, built now if a restored staging has not yet needed them. */
+  #indexed(): void {
+    const touchpoints = this.#unindexed;
+    if (!touchpoints) return;
+    this.#unindexed = undefined;
+    for (const touchpoint of touchpoints) {
+      this.#touchpoints.set(touchpoint.id, touchpoint);
+      if (touchpoint.stream !== undefined) add(this.#byStream, touchpoint.stream, touchpoint);
+      if (touchpoint.personId !== undefined) add(this.#byPerson, touchpoint.personId, touchpoint);
+      if (touchpoint.accountId !== undefined) add(this.#byNamedAccount, touchpoint.accountId, touchpoint);
+    }
+  }
+
   /** How many people have touchpoints. */
   get people(): number {
     return this.#people.size;
@@ -96,6 +197,7 @@ export class SiteJourneys {
 
   /** The people who own this stream's touchpoints as held now. */
   personsOfStreams(streams: Iterable<string>): string[] {
+    this.#indexed();
     const persons = new Set<string>();
     for (const stream of streams) {
       for (const { personId: person } of this.#byStream.get(stream) ?? []) {
@@ -107,6 +209,7 @@ export class SiteJourneys {
 
   /** The streams holding these people's touchpoints as held now. */
   streamsOfPersons(persons: Iterable<string>): string[] {
+    this.#indexed();
     const streams = new Set<string>();
     for (const person of persons) for (const { stream } of this.#byPerson.get(person) ?? []) if (stream !== undefined) streams.add(stream);
     return [...streams];
@@ -114,6 +217,7 @@ export class SiteJourneys {
 
   /** Who these imported touchpoints belong to as held now. */
   personsOfImported(ids: Iterable<string>): string[] {
+    this.#indexed();
     return [...ids].flatMap((id) => {
       const person = this.#touchpoints.get(id)?.personId;
       return person === undefined ? [] : [person];
@@ -127,6 +231,7 @@ export class SiteJourneys {
    * a scope can say (a domain claimed anew moves people by their work email): stage whole again.
    */
   apply(facts: JourneyFacts & { accounts: string[] }, scope: JourneyScope): Restaged | null {
+    this.#indexed();
     if (JSON.stringify(facts.domainClaims) !== this.#domainClaims) return null;
     const persons = new Set(scope.persons);
     const accounts = new Set(facts.accounts);
@@ -294,6 +399,10 @@ export class SiteJourneys {
     return accounts;
   }
 }
+
+const missing = (position: number): never => {
+  throw new Error(`a held staging names touchpoint ${position}, which it does not hold`);
+};
 
 const plainTraits = (traits: StagedTraits): Record<string, JsonValue> => Object.fromEntries(Object.entries(traits).map(([key, { value }]) => [key, value]));
 

@@ -16,20 +16,27 @@ export interface StagedJourney {
  * moves the stage at the purchase, not at the session entry recorded the same millisecond before it.
  */
 export function stagedJourney(touchpoints: Touchpoint[], traits: StagedTraits, model: StageModel): StagedJourney {
-  const history = stageHistory(model, touchpoints, traits);
-  const position = new Map(touchpoints.map((touchpoint, index) => [touchpoint.id, index]));
-  const effective = history.transitions
-    .map((transition) => ({
-      to: transition.to,
-      index: 'touchpointId' in transition ? position.get(transition.touchpointId)! : touchpoints.findIndex((touchpoint) => touchpoint.at >= transition.at),
-    }))
-    .map((transition) => ({ ...transition, index: transition.index === -1 ? touchpoints.length : transition.index }))
-    .sort((a, b) => a.index - b.index);
+  return placedInStages(touchpoints, stageHistory(model, touchpoints, traits));
+}
+
+/** Touchpoints (in journey order) with the stage history they gave: each one's stage, no rule evaluated again. */
+export function placedInStages(touchpoints: Touchpoint[], history: StageHistory): StagedJourney {
+  // Most people move a few times: a search per move then costs less than a map of every
+  // touchpoint, which was most of the work for accounts with thousands.
+  const position = history.transitions.length > 8 ? new Map(touchpoints.map((touchpoint, index) => [touchpoint.id, index])) : undefined;
+  const indexOf = (id: string) => (position ? (position.get(id) ?? -1) : touchpoints.findIndex((touchpoint) => touchpoint.id === id));
+  const effective: Array<{ to: string; index: number }> = [];
+  for (const transition of history.transitions) {
+    const index = 'touchpointId' in transition ? indexOf(transition.touchpointId) : touchpoints.findIndex((touchpoint) => touchpoint.at >= transition.at);
+    effective.push({ to: transition.to, index: index === -1 ? touchpoints.length : index });
+  }
+  effective.sort((a, b) => a.index - b.index);
+  const stages: Array<string | null> = [];
   let stage: string | null = null;
   let next = 0;
-  const stages = touchpoints.map((_, index) => {
+  for (let index = 0; index < touchpoints.length; index++) {
     while (next < effective.length && effective[next]!.index <= index) stage = effective[next++]!.to;
-    return stage;
-  });
+    stages.push(stage);
+  }
   return { touchpoints, history, stages };
 }

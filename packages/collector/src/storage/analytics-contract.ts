@@ -6,7 +6,7 @@ import type { JourneyStore, Storage } from './port.ts';
 import { eventsAt, shuffled, story, t0 } from './story.ts';
 import { keptStaging } from '../analytics/kept-staging.ts';
 import { stagedOwners, traitKeysOf } from '../analytics/staged-owners.ts';
-import { b2bStageModel } from '../journey/stages.ts';
+import { b2bStageModel, defaultStageModel } from '../journey/stages.ts';
 import { januaryDay, pageView, testId, trackCall } from '../testing/events.ts';
 
 const writeKey = 'wk_contract_0123456789';
@@ -337,6 +337,8 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
         journeyChanges: (site, since) => storage.journeyChanges(site, since),
         scopedJourneyFacts: (site, facts, scope) => storage.scopedJourneyFacts(site, facts, scope),
         journeyFacts: (site, facts) => ((wholeReads += 1), storage.journeyFacts(site, facts)),
+        savedStaging: (site, key) => storage.savedStaging(site, key),
+        saveStaging: (site, key, saved) => storage.saveStaging(site, key, saved),
       };
       const kept = keptStaging({ storage: counted, model, facts: options });
       const whole = async () => stagedOwners(await storage.journeyFacts('default', options), model);
@@ -375,6 +377,73 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       expect(wholeReads).toBeLessThanOrEqual(3);
       await storage.erasePerson('default', 'u-ann');
       await inStep('erasure');
+    });
+
+    it('starts from the staging a collector saved, following what changed since, as staging whole would', { timeout: 60_000 }, async () => {
+      const storage = await open();
+      const { send } = await collector(storage);
+      const model = b2bStageModel;
+      const options = { personTraits: traitKeysOf(model), autoAccounts: true };
+      let wholeReads = 0;
+      const counted: JourneyStore = {
+        journeyVersion: () => storage.journeyVersion(),
+        journeyChanges: (site, since) => storage.journeyChanges(site, since),
+        scopedJourneyFacts: (site, facts, scope) => storage.scopedJourneyFacts(site, facts, scope),
+        journeyFacts: (site, facts) => ((wholeReads += 1), storage.journeyFacts(site, facts)),
+        savedStaging: (site, key) => storage.savedStaging(site, key),
+        saveStaging: (site, key, saved) => storage.saveStaging(site, key, saved),
+      };
+      const problems: unknown[] = [];
+      let clock = 0;
+      // Each call is a collector starting on the database; each stages once, and once more after
+      // its save (a staging waits for the save before it).
+      const start = async (stageModel = model) => {
+        const kept = keptStaging({ storage: counted, model: stageModel, facts: options, save: { every: 60_000, now: () => clock, log: (_, error) => problems.push(error) } });
+        const owners = await kept('default');
+        await kept('default');
+        return owners;
+      };
+      const whole = async () => stagedOwners(await storage.journeyFacts('default', options), model);
+      const reads = async (step: () => Promise<unknown>) => {
+        wholeReads = 0;
+        await step();
+        return wholeReads;
+      };
+
+      expect(await reads(async () => expect(await start()).toEqual(await whole()))).toBe(1);
+      expect(await reads(async () => expect(await start(), 'started again, nothing new').toEqual(await whole()))).toBe(0);
+      // Dan signs up and buys; a new visitor; Ben comes back from a newsletter.
+      await send([
+        track('dan-tablet', day(12), 'Signed Up', '/pricing'),
+        identify('dan-tablet', day(12), 'u-dan', 'dan@dan.example'),
+        track('dan-tablet', day(14), 'Order Completed', '/checkout'),
+        page('fay-phone', day(13), '/docs'),
+        page('ben-laptop', day(15), '/pricing', { campaign: { source: 'newsletter', medium: 'email', name: 'feb' } }),
+      ]);
+      expect(await reads(async () => expect(await start(), 'started after new events').toEqual(await whole()))).toBe(0);
+      const otherModel = async () => stagedOwners(await storage.journeyFacts('default', options), defaultStageModel);
+      expect(await reads(async () => expect(await start(defaultStageModel), 'another model').toEqual(await otherModel()))).toBe(1);
+
+      // An erasure forgets the saved staging, and one saved from before it is refused: she is nowhere.
+      const before = await storage.journeyVersion();
+      await storage.erasePerson('default', 'u-ann');
+      expect(await storage.saveStaging('default', 'key', { version: before, staging: 'u-ann' })).toBe(false);
+      if (subject.dump) for (const trace of ['u-ann', 'ann-laptop']) expect(await subject.dump(storage)).not.toContain(trace);
+      expect(await reads(async () => expect(await start(), 'after the erasure').toEqual(await whole()))).toBe(1);
+      expect(problems).toEqual([]);
+    });
+
+    it('saves a staging of any size and characters whole, in parts', async () => {
+      const storage = await open();
+      const version = await storage.journeyVersion();
+      // Over a part's length, with a surrogate pair across where a part would end.
+      const staging = `a${'😀'.repeat(300_000)}認知→検討`;
+      expect(await storage.saveStaging('default', 'key', { version, staging })).toBe(true);
+      expect(await storage.savedStaging('default', 'key')).toEqual({ version, staging });
+      expect(await storage.savedStaging('default', 'other key')).toBeNull();
+      expect(await storage.savedStaging('other site', 'key')).toBeNull();
+      expect(await storage.saveStaging('default', 'key', { version, staging: 'shorter' })).toBe(true);
+      expect(await storage.savedStaging('default', 'key')).toEqual({ version, staging: 'shorter' });
     });
 
     it('answers 400 naming bad parameters, and 401 without the secret key', async () => {

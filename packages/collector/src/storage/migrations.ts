@@ -177,6 +177,22 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0007-saved-stagings': {
+      async up(db: Kysely<any>) {
+        // A site's staging, saved so a collector starting on the database holds it again
+        // (storage/journey/saved-staging.ts): one text in parts, each row saying how many.
+        await db.schema
+          .createTable('journey_stagings')
+          .addColumn('site', 'text', (c) => c.notNull())
+          .addColumn('part', 'integer', (c) => c.notNull())
+          .addColumn('parts', 'integer', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('journey_stagings_key', ['site', 'part'])
+          .execute();
+      },
+    },
   };
 }
 

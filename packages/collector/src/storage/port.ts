@@ -4,6 +4,7 @@ import type { StrongIdentifier } from '../identity/identifiers.ts';
 import type { AccountRecord, ErasureCounts, PersonRecord, PersonSummary } from '../identity/records.ts';
 import type { OfflineTouchpoint } from '../import/offline-touchpoint.ts';
 import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from './journey/facts.ts';
+import type { SavedStaging } from './journey/saved-staging.ts';
 import type { Delivery, DeliveryOutcome, DeliveryStatus, NewWebhook, Webhook } from './webhooks.ts';
 import type { StageRecord } from '../webhooks/events.ts';
 import type { ExportedAccount, ExportedPerson } from './export.ts';
@@ -125,6 +126,13 @@ export interface JourneyStore {
   journeyChanges(site: string, since: string): Promise<JourneyChanges>;
   /** Part of a site's journey facts, and who and what else it reaches now (see JourneyScope). */
   scopedJourneyFacts(site: string, options: JourneyFactsOptions, scope: JourneyScope): Promise<ScopedJourneyFacts>;
+  /** The staging saved for a site under this key (what it was staged with), or null (none, another key, or a save cut short). */
+  savedStaging(site: string, key: string): Promise<SavedStaging | null>;
+  /**
+   * Saves a site's staging in place of the one before. Not saved (false) when an admin change came
+   * after its version: an erasure forgets saved stagings, and one made before it holds the person.
+   */
+  saveStaging(site: string, key: string, saved: SavedStaging): Promise<boolean>;
 }
 
 export type JourneyChanges = { version: string } & ({ full: true } | { full: false; streams: string[]; accounts: string[] });

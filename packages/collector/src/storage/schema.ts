@@ -22,6 +22,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   journey_stages: { site: string; owner_kind: string; owner_id: string; stage: string; entered_at: number };
+  journey_stagings: { site: string; part: number; parts: number; key: string; version: string; data: string };
 }
 
 export interface WebhooksTable {

@@ -20,6 +20,7 @@ import { queryLimits, unindexed, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
 import { changedSince, countAdminChange, deriveStreams, eventsPerBackgroundPass, factsVersion, followEvents } from './journey/rollup.ts';
 import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
+import { forgetStagings, saveStaging, savedStaging } from './journey/saved-staging.ts';
 import { exportAccounts, exportPeople } from './export.ts';
 import { claimDeliveries, createWebhook, deleteWebhook, enqueue, listDeliveries, listWebhooks, outboxBefore, recordStages, replayDelivery, resetStages, settleDelivery } from './webhooks.ts';
 
@@ -307,6 +308,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         if (id === null) return null;
         const parts = await personParts(trx, site, id);
         const counts = await erasePerson(trx, site, id);
+        await forgetStagings(trx, site);
         // Their devices' touchpoints go with their events (a shared device keeps the others').
         const streams = [...parts.stretches.map((stretch) => stretch.anonymous_id), ...parts.unclaimed, ...parts.strong.filter((s) => s.kind === 'userId').map((s) => `user:${s.value}`)];
         await deriveStreams(trx, site, new Map(streams.map((stream) => [stream, null])), rollupOptions);
@@ -344,6 +346,21 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       }),
 
     scopedJourneyFacts: (site, factsOptions, scope) => guard(() => scopedJourneyFacts(db, site, factsOptions, scope)),
+
+    savedStaging: (site, key) => guard(() => savedStaging(db, site, key)),
+
+    saveStaging: (site, key, saved) =>
+      guard(async () => {
+        const [done] = await commit([
+          async (trx) => {
+            const { changes } = await factsVersion(trx);
+            if (Number(saved.version.split(':')[1]) !== changes) return false;
+            await saveStaging(trx, site, key, saved);
+            return true;
+          },
+        ]);
+        return done as boolean;
+      }),
 
     createWebhook: (site, webhook, at) => guard(() => createWebhook(db, site, webhook, at)),
     listWebhooks: (site) => guard(() => listWebhooks(db, site)),

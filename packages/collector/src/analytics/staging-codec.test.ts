@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { b2bStageModel } from '../journey/stages.ts';
+import type { JourneyFacts } from '../storage/journey/facts.ts';
+import type { Touchpoint } from '../journey/touchpoint.ts';
+import { SiteJourneys } from './site-journeys.ts';
+import { decodeStaging, encodeStaging } from './staging-codec.ts';
+
+const day = 86_400_000;
+const model = b2bStageModel;
+const touch = (id: string, at: number, more: Partial<Touchpoint> = {}): Touchpoint => ({ id, kind: 'session', at, name: '/', channel: 'Direct', source: '(direct)', medium: '(none)', campaign: '(not set)', ...more });
+/** A derived touchpoint with its keys in the order storage gives them (touchpoint-persons.ts). */
+const derived = ({ id, kind, at, name, channel, source, medium, campaign, path, personId, accountId }: Touchpoint, stream: string) => ({
+  id,
+  stream,
+  kind,
+  at,
+  name,
+  channel,
+  source,
+  medium,
+  campaign,
+  ...(path !== undefined && { path }),
+  ...(personId !== undefined && { personId }),
+  ...(accountId !== undefined && { accountId }),
+});
+
+/** Two people of Northwind (one with a trait that moves her), a visit naming Globex, imported deals with properties, an anonymous device. */
+const facts = (): JourneyFacts => ({
+  domainClaims: { 'northwind.io': ['northwind'] },
+  touchpoints: [
+    touch('a1', 1 * day, { personId: 'ann', path: '/', source: 'google', medium: 'organic', channel: 'Organic Search' }),
+    touch('a2', 2 * day, { personId: 'ann', kind: 'event', name: 'Signed Up', path: '/pricing' }),
+    touch('a3', 3 * day, { personId: 'ann', accountId: 'globex', name: '/docs', path: '/docs' }),
+    touch('b1', 2 * day, { personId: 'ben', name: 'ソリューション', path: '/ソリューション' }),
+    touch('x1', 4 * day),
+  ].map((touchpoint) => derived(touchpoint, `device-${touchpoint.personId ?? 'x'}`)),
+  imported: [
+    { touchpoint: { id: 'crm:1', source: 'crm', externalId: '1', type: 'closed_won', occurredAt: 5 * day, properties: { amount: 1200, owner: { name: 'Kim' } } }, accountId: 'northwind' },
+    { touchpoint: { id: 'crm:2', source: 'crm', externalId: '2', type: 'webinar', occurredAt: 6 * day, url: 'https://northwind.io/webinar?utm_source=x' }, personId: 'ben' },
+  ],
+  accountOfPerson: { ann: 'northwind', ben: 'northwind' },
+  traits: [
+    { owner: 'person', id: 'ann', key: 'lifecycle_stage', value: 'sql', at: 2.5 * day, messageId: 'm-1' },
+    { owner: 'account', id: 'northwind', key: 'industry', value: 'Software', at: 1 * day, messageId: 'm-2' },
+  ],
+});
+
+const roundTrip = (journeys: SiteJourneys) => SiteJourneys.restore(model, decodeStaging(encodeStaging(journeys.held())));
+
+describe('a staging written out and read back', () => {
+  it('holds everyone as staging them did: touchpoints, stages, account traits and members', () => {
+    const staged = new SiteJourneys(model, facts());
+    const restored = roundTrip(staged);
+    expect(restored.owners()).toEqual(staged.owners());
+    // Same JSON, key order included: answers made from either are the same bytes.
+    expect(JSON.stringify(restored.owners().people)).toBe(JSON.stringify(staged.owners().people));
+    expect(JSON.stringify(restored.owners().accounts)).toBe(JSON.stringify(staged.owners().accounts));
+    expect(restored.staged('person', 'ann')!.history.current).toBe('sql');
+    expect(restored.accounts().traitsOf('northwind')).toEqual({ industry: 'Software' });
+    expect(restored.personsOfStreams(['device-ben'])).toEqual(['ben']);
+    expect(restored.streamsOfPersons(['ann'])).toEqual(['device-ann']);
+  });
+
+  it('follows a change after being read back as it would have before', () => {
+    const change = (journeys: SiteJourneys) => {
+      // Ben buys, on his device: the scope read again is his stream and himself.
+      const read = facts();
+      const touchpoints = [...read.touchpoints.filter((touchpoint) => touchpoint.stream === 'device-ben'), derived(touch('b2', 7 * day, { personId: 'ben', kind: 'event', name: 'Order Completed' }), 'device-ben')];
+      return journeys.apply({ ...read, touchpoints, imported: read.imported.filter((row) => row.personId === 'ben'), traits: [], accounts: [] }, { streams: ['device-ben'], persons: ['ben'], accounts: [] });
+    };
+    const staged = new SiteJourneys(model, facts());
+    const restored = roundTrip(staged);
+    expect(change(restored)).toEqual(change(staged));
+    expect(restored.owners()).toEqual(staged.owners());
+    expect(restored.staged('account', 'northwind')!.history.current).toBe('customer');
+  });
+
+  it('refuses text of another format or cut short, rather than answering from it', () => {
+    const text = encodeStaging(new SiteJourneys(model, facts()).held());
+    expect(() => decodeStaging(text.replace('"format":1', '"format":0'))).toThrow(/format 0/);
+    expect(() => decodeStaging(text.slice(0, -100))).toThrow();
+    const encoded = JSON.parse(text);
+    encoded.strings = encoded.strings.slice(0, 3);
+    expect(() => decodeStaging(JSON.stringify(encoded))).toThrow(/damaged/);
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * A held staging (site-journeys.ts, HeldStaging) as one string and back: what saved-staging.ts
+ * keeps in the database. A million events' staging is ~370,000 touchpoints whose kinds, names,
+ * channels, sources, pages, streams and people repeat, so the derived touchpoints are written
+ * field by field as columns, every repeated string once in a table and named by its position:
+ * a fraction of the text of one object per touchpoint, and JSON.parse reads arrays of numbers
+ * faster than it builds objects. Imported touchpoints (few, with free-form properties) are
+ * written whole. Pure.
+ */
+import type { HeldOwner, HeldStaging, HeldTouchpoint } from './site-journeys.ts';
+import type { Touchpoint } from '../journey/touchpoint.ts';
+
+/** Changes whenever what a staging holds, or how it is written here, changes: an older one is not read. */
+export const stagingFormat = 1;
+
+/** The repeating fields of a derived touchpoint, each a column of string positions (-1: none). */
+const columns = ['stream', 'kind', 'name', 'channel', 'source', 'medium', 'campaign', 'path', 'personId', 'accountId'] as const;
+type Column = (typeof columns)[number];
+/** The columns from the one with fewest distinct values to the one with most. */
+const byRepetition: Column[] = ['kind', 'channel', 'medium', 'source', 'campaign', 'name', 'path', 'accountId', 'personId', 'stream'];
+
+interface Encoded {
+  format: number;
+  strings: string[];
+  domainClaims: string;
+  /** The derived touchpoints: their ids, times and, per column, string positions. */
+  ids: string[];
+  at: number[];
+  fields: Record<Column, number[]>;
+  /** The other touchpoints (imported), whole, with their positions. */
+  whole: Array<[position: number, touchpoint: HeldTouchpoint]>;
+  imported: string[];
+  accountOfPerson: Array<[string, string]>;
+  traits: HeldStaging['traits'];
+  people: Owners;
+  accounts: Owners;
+}
+
+/** Owners as columns: ids (string positions), how many touchpoints each, their positions one after another, histories. */
+interface Owners {
+  ids: number[];
+  counts: number[];
+  touchpoints: number[];
+  histories: WrittenHistory[];
+}
+
+/**
+ * A stage history as numbers: the current stage, then each stage entry (stage, 1 entered or 0
+ * skipped, at, cause) and each transition (from, to, at, cause), stages as string positions (-1:
+ * none), a cause as the index of the touchpoint in the owner's own (journey order) or a trait's
+ * name. Written out, the touchpoint ids it names were a third of a million events' staging.
+ */
+type WrittenHistory = [current: number, stages: Array<number | string>, transitions: Array<number | string>];
+type History = HeldOwner['history'];
+
+const derivedKeys = new Set<string>(['id', 'at', ...columns]);
+/** Whether a touchpoint is exactly a derived one's fields (a stream and nothing unknown): written as columns. */
+const isColumnar = (touchpoint: HeldTouchpoint) => touchpoint.stream !== undefined && Object.keys(touchpoint).every((key) => derivedKeys.has(key));
+
+export function encodeStaging(held: HeldStaging): string {
+  const strings: string[] = [];
+  const positions = new Map<string, number>();
+  const intern = (value: string | undefined): number => {
+    if (value === undefined) return -1;
+    let position = positions.get(value);
+    if (position === undefined) {
+      position = strings.push(value) - 1;
+      positions.set(value, position);
+    }
+    return position;
+  };
+  // Every touchpoint keeps its position, so owners name them as held. The whole ones are written
+  // apart with theirs; their columns hold -1.
+  const columnar = held.touchpoints.map(isColumnar);
+  const whole = held.touchpoints.flatMap((touchpoint, position) => (columnar[position] ? [] : [[position, touchpoint] as [number, HeldTouchpoint]]));
+  const fields = {} as Record<Column, number[]>;
+  // The columns that repeat most first, so their positions are short numbers.
+  for (const column of byRepetition) fields[column] = held.touchpoints.map((touchpoint, position) => (columnar[position] ? intern(touchpoint[column]) : -1));
+  const owners = (list: HeldOwner[]): Owners => ({
+    ids: list.map(({ id }) => intern(id)),
+    counts: list.map(({ touchpoints }) => touchpoints.length),
+    touchpoints: list.flatMap(({ touchpoints }) => touchpoints),
+    histories: list.map(({ touchpoints, history }) => writtenHistory(history, indexes(touchpoints.map((position) => held.touchpoints[position < 0 ? -1 - position : position]!.id), history), intern)),
+  });
+  const encoded: Encoded = {
+    format: stagingFormat,
+    strings,
+    domainClaims: held.domainClaims,
+    ids: held.touchpoints.map(({ id }, position) => (columnar[position] ? id : '')),
+    at: held.touchpoints.map(({ at }, position) => (columnar[position] ? at : 0)),
+    fields,
+    whole,
+    imported: held.imported,
+    accountOfPerson: held.accountOfPerson,
+    traits: held.traits,
+    people: owners(held.people),
+    accounts: owners(held.accounts),
+  };
+  return JSON.stringify(encoded);
+}
+
+/** The held staging a string from `encodeStaging` holds. Throws on another format or a damaged one. */
+export function decodeStaging(text: string): HeldStaging {
+  const encoded = JSON.parse(text) as Encoded;
+  if (encoded?.format !== stagingFormat) throw new Error(`a saved staging of format ${String(encoded?.format)}, not ${stagingFormat}`);
+  const { strings, ids, at, fields } = encoded;
+  const string = (position: number): string => strings[position] ?? damaged(`string ${position}`);
+  const optional = (position: number): string | undefined => (position === -1 ? undefined : string(position));
+  const { stream, kind, name, channel, source, medium, campaign, path, personId, accountId } = fields;
+  const wholeAt = new Map(encoded.whole);
+  const touchpoints: HeldTouchpoint[] = [];
+  for (let index = 0; index < ids.length; index++) {
+    const written = wholeAt.get(index);
+    if (written) {
+      touchpoints.push(written);
+      continue;
+    }
+    // Keys in the order the storage gives them (touchpoint-persons.ts): answers are the same JSON.
+    const touchpoint: HeldTouchpoint = {
+      id: ids[index]!,
+      stream: string(stream[index]!),
+      kind: string(kind[index]!) as Touchpoint['kind'],
+      at: at[index] ?? damaged(`the time of touchpoint ${index}`),
+      name: string(name[index]!),
+      channel: string(channel[index]!) as Touchpoint['channel'],
+      source: string(source[index]!),
+      medium: string(medium[index]!),
+      campaign: string(campaign[index]!),
+    };
+    const page = optional(path[index]!);
+    if (page !== undefined) touchpoint.path = page;
+    const person = optional(personId[index]!);
+    if (person !== undefined) touchpoint.personId = person;
+    const account = optional(accountId[index]!);
+    if (account !== undefined) touchpoint.accountId = account;
+    touchpoints.push(touchpoint);
+  }
+  const owners = ({ ids: owners, counts, touchpoints: positions, histories }: Owners): HeldOwner[] => {
+    let next = 0;
+    return owners.map((id, index) => {
+      const count = counts[index] ?? damaged(`owner ${index}'s touchpoints`);
+      const own = positions.slice(next, next + count);
+      next += count;
+      const idOf = (at: number) => touchpoints[own[at]! < 0 ? -1 - own[at]! : own[at]!]?.id ?? damaged(`touchpoint ${at} of owner ${index}`);
+      return { id: string(id), touchpoints: own, history: readHistory(histories[index] ?? damaged(`owner ${index}'s history`), idOf, optional) };
+    });
+  };
+  return {
+    domainClaims: encoded.domainClaims,
+    touchpoints,
+    imported: encoded.imported,
+    accountOfPerson: encoded.accountOfPerson,
+    traits: encoded.traits,
+    people: owners(encoded.people),
+    accounts: owners(encoded.accounts),
+  };
+}
+
+/** Where each touchpoint id is in a list: a search each for a few moves (most people's), a map for many. */
+const indexes = (ids: string[], history: History): ((id: string) => number) => {
+  if (history.transitions.length <= 8) return (id) => ids.indexOf(id);
+  const index = new Map(ids.map((id, at) => [id, at]));
+  return (id) => index.get(id) ?? -1;
+};
+
+/** A history as numbers; `indexOf`: where a touchpoint is among its owner's (-1: not theirs). */
+function writtenHistory(history: History, indexOf: (id: string) => number, intern: (value: string | undefined) => number): WrittenHistory {
+  const cause = (step: History['stages'][number] | History['transitions'][number]): number | string => {
+    if ('trait' in step) return step.trait;
+    const at = indexOf(step.touchpointId);
+    if (at === -1) throw new Error(`a stage history names touchpoint ${step.touchpointId}, not one of its owner's`);
+    return at;
+  };
+  return [
+    intern(history.current ?? undefined),
+    history.stages.flatMap((entry) => [intern(entry.stage), entry.status === 'entered' ? 1 : 0, entry.at, cause(entry)]),
+    history.transitions.flatMap((transition) => [intern(transition.from ?? undefined), intern(transition.to), transition.at, cause(transition)]),
+  ];
+}
+
+function readHistory([current, stages, transitions]: WrittenHistory, idOf: (at: number) => string, optional: (position: number) => string | undefined): History {
+  const stage = (position: number | string | undefined): string => (typeof position === 'number' && optional(position)) || damaged('a stage');
+  const touchpointId = (written: number | string | undefined) => idOf(typeof written === 'number' ? written : damaged('a cause'));
+  const history: History = { current: optional(current) ?? null, stages: [], transitions: [] };
+  // Each step built whole, its cause's key last: as stageHistory makes them.
+  for (let at = 0; at < stages.length; at += 4) {
+    const [position, status, when, cause] = [stages[at], stages[at + 1] === 1 ? ('entered' as const) : ('skipped' as const), stages[at + 2] as number, stages[at + 3]];
+    history.stages.push(typeof cause === 'string' ? { stage: stage(position), status, at: when, trait: cause } : { stage: stage(position), status, at: when, touchpointId: touchpointId(cause) });
+  }
+  for (let at = 0; at < transitions.length; at += 4) {
+    const [from, to, when, cause] = [optional(transitions[at] as number) ?? null, stage(transitions[at + 1]), transitions[at + 2] as number, transitions[at + 3]];
+    history.transitions.push(typeof cause === 'string' ? { from, to, at: when, trait: cause } : { from, to, at: when, touchpointId: touchpointId(cause) });
+  }
+  return history;
+}
+
+const damaged = (what: string): never => {
+  throw new Error(`a damaged saved staging: ${what} is missing`);
+};
