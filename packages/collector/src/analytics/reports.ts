@@ -110,12 +110,12 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
     /** People and accounts per stage, conversion and drop-off, and the friction points. */
     async funnel(site: string, queryString: QueryString) {
       const at = await read(site, queryString);
-      const people = funnel(select(at.owners, at.owners.people, at.query), model, at.query.range);
-      const accounts = funnel(select(at.owners, at.owners.accounts, at.query), model, at.query.range);
+      const [people, accounts] = [select(at.owners, at.owners.people, at.query), select(at.owners, at.owners.accounts, at.query)];
+      const [peopleFunnel, accountsFunnel] = [funnel(people, model, at.query.range), funnel(accounts, model, at.query.range)];
       return {
         ...header(at),
-        people: { ...people, frictionPoints: frictionPoints(people), abandonedForms: abandonedForms(select(at.owners, at.owners.people, at.query), at.query.range) },
-        accounts: { ...accounts, frictionPoints: frictionPoints(accounts), abandonedForms: abandonedForms(select(at.owners, at.owners.accounts, at.query), at.query.range) },
+        people: { ...peopleFunnel, frictionPoints: frictionPoints(peopleFunnel), abandonedForms: abandonedForms(people, at.query.range) },
+        accounts: { ...accountsFunnel, frictionPoints: frictionPoints(accountsFunnel), abandonedForms: abandonedForms(accounts, at.query.range) },
       };
     },
 
