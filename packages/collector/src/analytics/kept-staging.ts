@@ -10,7 +10,7 @@ import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFact
 import type { StageModel } from '../journey/stages.ts';
 import { StorageClosedError, type JourneyStore } from '../storage/port.ts';
 import { SiteJourneys, type Restaged, type StagedOwners } from './site-journeys.ts';
-import { decodeStaging, encodeStaging, stagingFormat } from './staging-codec.ts';
+import { decodeStaging, encodeStagingInSteps, stagingFormat } from './staging-codec.ts';
 
 export interface KeptStagingOptions {
   storage: JourneyStore;
@@ -69,11 +69,17 @@ export function keptStaging(options: KeptStagingOptions): (site: string) => Prom
     const { kept, saved } = entry;
     if (!save || !kept || kept.version === saved?.version) return;
     if (kept.restaged !== 'all' && saved && save.now() - saved.at < save.every) return;
-    // After the answers waiting for this staging: writing it out holds the thread for a moment.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // After the answers waiting for this staging, and in steps with requests let in between:
+    // writing out a million events' staging is a second of work.
+    const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+    await pause();
     try {
       const at = save.now();
-      if (await storage.saveStaging(site, key, { version: kept.version, staging: encodeStaging(kept.journeys.held()) })) entry.saved = { version: kept.version, at };
+      // What is held now; what changes after it (nothing while this save holds the queue) makes new objects.
+      const held = kept.journeys.held();
+      await pause();
+      const staging = await encodeStagingInSteps(held, pause);
+      if (await storage.saveStaging(site, key, { version: kept.version, staging })) entry.saved = { version: kept.version, at };
     } catch (error) {
       if (!(error instanceof StorageClosedError)) save.log('the staging could not be saved; a collector starting now would stage whole', error);
     }
@@ -114,9 +120,13 @@ export function keptStaging(options: KeptStagingOptions): (site: string) => Prom
     return { journeys: kept.journeys, version: changes.version, restaged };
   };
 
-  return (site) => {
+  const entryOf = (site: string) => {
     if (!sites.has(site)) sites.set(site, { queue: Promise.resolve() });
-    const entry = sites.get(site)!;
+    return sites.get(site)!;
+  };
+
+  const stage = (site: string): Promise<StagedOwners> => {
+    const entry = entryOf(site);
     // One staging of a site at a time: each follows from where the last one left it.
     const staged = entry.queue.then(async () => {
       try {
@@ -140,6 +150,8 @@ export function keptStaging(options: KeptStagingOptions): (site: string) => Prom
     entry.queue = staged.then(() => saveIfDue(site)).catch(() => {});
     return staged;
   };
+
+  return stage;
 }
 
 /** The reads of one change as one: each stream, person and account was read once. */

@@ -57,7 +57,15 @@ const derivedKeys = new Set<string>(['id', 'at', ...columns]);
 /** Whether a touchpoint is exactly a derived one's fields (a stream and nothing unknown): written as columns. */
 const isColumnar = (touchpoint: HeldTouchpoint) => touchpoint.stream !== undefined && Object.keys(touchpoint).every((key) => derivedKeys.has(key));
 
-export function encodeStaging(held: HeldStaging): string {
+/** Owners written at a time between pauses. */
+const ownersPerStep = 10_000;
+
+/**
+ * The writing in steps of tens of milliseconds each (a million events' staging is ~0.7 s in all):
+ * a caller that pauses between them (a save beside requests) holds the thread no longer than one
+ * step. The result is the JSON of `Encoded`, its parts stringified one at a time.
+ */
+function* encodingSteps(held: HeldStaging): Generator<void, string> {
   const strings: string[] = [];
   const positions = new Map<string, number>();
   const intern = (value: string | undefined): number => {
@@ -69,34 +77,69 @@ export function encodeStaging(held: HeldStaging): string {
     }
     return position;
   };
+  const json: string[] = [];
+  const put = (key: keyof Encoded | Column | keyof Owners, value: unknown) => json.push(`"${key}":${JSON.stringify(value)}`);
+  put('format', stagingFormat);
+  put('domainClaims', held.domainClaims);
+  put('imported', held.imported);
+  put('accountOfPerson', held.accountOfPerson);
+  put('traits', held.traits);
+  yield;
+
   // Every touchpoint keeps its position, so owners name them as held. The whole ones are written
   // apart with theirs; their columns hold -1.
   const columnar = held.touchpoints.map(isColumnar);
-  const whole = held.touchpoints.flatMap((touchpoint, position) => (columnar[position] ? [] : [[position, touchpoint] as [number, HeldTouchpoint]]));
-  const fields = {} as Record<Column, number[]>;
+  yield;
+  put('whole', held.touchpoints.flatMap((touchpoint, position) => (columnar[position] ? [] : [[position, touchpoint]])));
+  put('ids', held.touchpoints.map(({ id }, position) => (columnar[position] ? id : '')));
+  yield;
+  put('at', held.touchpoints.map(({ at }, position) => (columnar[position] ? at : 0)));
+  yield;
   // The columns that repeat most first, so their positions are short numbers.
-  for (const column of byRepetition) fields[column] = held.touchpoints.map((touchpoint, position) => (columnar[position] ? intern(touchpoint[column]) : -1));
-  const owners = (list: HeldOwner[]): Owners => ({
-    ids: list.map(({ id }) => intern(id)),
-    counts: list.map(({ touchpoints }) => touchpoints.length),
-    touchpoints: list.flatMap(({ touchpoints }) => touchpoints),
-    histories: list.map(({ touchpoints, history }) => writtenHistory(history, indexes(touchpoints.map((position) => held.touchpoints[position < 0 ? -1 - position : position]!.id), history), intern)),
-  });
-  const encoded: Encoded = {
-    format: stagingFormat,
-    strings,
-    domainClaims: held.domainClaims,
-    ids: held.touchpoints.map(({ id }, position) => (columnar[position] ? id : '')),
-    at: held.touchpoints.map(({ at }, position) => (columnar[position] ? at : 0)),
-    fields,
-    whole,
-    imported: held.imported,
-    accountOfPerson: held.accountOfPerson,
-    traits: held.traits,
-    people: owners(held.people),
-    accounts: owners(held.accounts),
-  };
-  return JSON.stringify(encoded);
+  const fields: string[] = [];
+  for (const column of byRepetition) {
+    fields.push(`"${column}":${JSON.stringify(held.touchpoints.map((touchpoint, position) => (columnar[position] ? intern(touchpoint[column]) : -1)))}`);
+    yield;
+  }
+  json.push(`"fields":{${fields.join(',')}}`);
+
+  for (const kind of ['people', 'accounts'] as const) {
+    const list = held[kind];
+    const owners: Owners = { ids: [], counts: [], touchpoints: [], histories: [] };
+    for (let start = 0; start < list.length; start += ownersPerStep) {
+      for (const { id, touchpoints, history } of list.slice(start, start + ownersPerStep)) {
+        owners.ids.push(intern(id));
+        owners.counts.push(touchpoints.length);
+        for (const position of touchpoints) owners.touchpoints.push(position);
+        owners.histories.push(writtenHistory(history, indexes(touchpoints.map((position) => held.touchpoints[position < 0 ? -1 - position : position]!.id), history), intern));
+      }
+      yield;
+    }
+    json.push(`"${kind}":${JSON.stringify(owners)}`);
+    yield;
+  }
+  // Last: every string is in it now.
+  put('strings', strings);
+  return `{${json.join(',')}}`;
+}
+
+/** A held staging as one string, at once. */
+export function encodeStaging(held: HeldStaging): string {
+  const steps = encodingSteps(held);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** A held staging as one string, pausing between steps (`pause`: e.g. a timer of 0 ms, letting requests in). */
+export async function encodeStagingInSteps(held: HeldStaging, pause: () => Promise<void>): Promise<string> {
+  const steps = encodingSteps(held);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
 }
 
 /** The held staging a string from `encodeStaging` holds. Throws on another format or a damaged one. */
