@@ -43,7 +43,10 @@ interface Saved {
 }
 
 /** Stages a site's people and accounts as its journey facts are now, following changes from the last time. */
-export function keptStaging(options: KeptStagingOptions): (site: string) => Promise<StagedOwners> {
+/** Stages a site as its facts are now (see keptStaging); `restore` holds its saved staging again ahead of the first query. */
+export type KeptStaging = ((site: string) => Promise<StagedOwners>) & { restore(site: string): Promise<boolean> };
+
+export function keptStaging(options: KeptStagingOptions): KeptStaging {
   const { storage, model, save } = options;
   const sites = new Map<string, { kept?: Kept; saved?: Saved; queue: Promise<unknown> }>();
   // A staging saved with another model, other options or by another release is not read.
@@ -151,7 +154,23 @@ export function keptStaging(options: KeptStagingOptions): (site: string) => Prom
     return staged;
   };
 
-  return stage;
+  /** Holds the site's saved staging again if there is one and nothing is held yet; true if it did. */
+  const restore = (site: string): Promise<boolean> => {
+    const entry = entryOf(site);
+    const restoring = entry.queue.then(async () => {
+      if (entry.kept) return false;
+      const held = await restored(site);
+      if (!held) return false;
+      entry.saved = held.saved;
+      entry.kept = held;
+      if (options.staged) await options.staged(site, held.journeys, 'all');
+      return true;
+    });
+    entry.queue = restoring.catch(() => {});
+    return restoring;
+  };
+
+  return Object.assign(stage, { restore });
 }
 
 /** The reads of one change as one: each stream, person and account was read once. */

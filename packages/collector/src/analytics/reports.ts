@@ -52,18 +52,14 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
   const model = config.stageModel;
   // Where someone subscribed to stage changes, every staging records stages and announces changes.
   const announce = stageAnnouncer(storage, now, log);
-  const snapshotOf = createSnapshots({
-    version: () => storage.journeyVersion(),
-    stage: keptStaging({
-      storage,
-      model,
-      facts: { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts },
-      staged: announce,
-      ...(config.analyticsSaveInterval > 0 && { save: { every: config.analyticsSaveInterval, now, log } }),
-    }),
-    now,
-    maxAge: config.analyticsMaxAge,
+  const kept = keptStaging({
+    storage,
+    model,
+    facts: { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts },
+    staged: announce,
+    ...(config.analyticsSaveInterval > 0 && { save: { every: config.analyticsSaveInterval, now, log } }),
   });
+  const snapshotOf = createSnapshots({ version: () => storage.journeyVersion(), stage: kept, now, maxAge: config.analyticsMaxAge });
   // Once a site is staged, its changes are followed in the background: an answer then reads a
   // staging at most a second or two behind, and never waits for one.
   const following = new Set<string>();
@@ -78,9 +74,14 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
     follow(site);
     return snapshot;
   };
+  const sites = new Set(config.writeKeys.map((key) => key.site));
   if (config.analyticsWarmUp) {
     // Staged before the first query asks; a failure here is the first query's to report.
-    for (const site of new Set(config.writeKeys.map((key) => key.site))) staged(site).catch(() => {});
+    for (const site of sites) staged(site).catch(() => {});
+  } else if (config.analyticsSaveInterval > 0) {
+    // A site queried before (its staging saved) is held again at once: under a second on a
+    // million events, where its first query would otherwise wait for it.
+    for (const site of sites) kept.restore(site).catch(() => {});
   }
 
   const read = async (site: string, queryString: QueryString): Promise<Read> => {
