@@ -25,6 +25,12 @@ describe('settingsFromEnv', () => {
     expect(collector.rateLimit).toEqual({ perIp: { perSecond: 0, burst: 0 }, perWriteKey: { perSecond: 50, burst: 100 } });
   });
 
+  it('reads how often a staging is saved, in minutes, 0 turning saving off', () => {
+    expect(settingsFromEnv({}).collector.analyticsSaveInterval).toBe(600_000);
+    expect(settingsFromEnv({ JOURNEY_ANALYTICS_SAVE_INTERVAL: '30' }).collector.analyticsSaveInterval).toBe(1_800_000);
+    expect(settingsFromEnv({ JOURNEY_ANALYTICS_SAVE_INTERVAL: '0' }).collector.analyticsSaveInterval).toBe(0);
+  });
+
   it('reads the stage model: default, the B2B preset, or JSON', () => {
     const ids = (value?: string) => settingsFromEnv({ JOURNEY_STAGE_MODEL: value }).collector.stageModel!.stages.map((stage) => stage.id);
     expect(ids()).toEqual(['awareness', 'consideration', 'purchase', 'loyalty']);

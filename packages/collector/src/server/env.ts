@@ -19,6 +19,7 @@ export interface ServerEnv {
   JOURNEY_IMPORT_WINDOW?: string;
   JOURNEY_ANALYTICS_MAX_AGE?: string;
   JOURNEY_ANALYTICS_WARM_UP?: string;
+  JOURNEY_ANALYTICS_SAVE_INTERVAL?: string;
   JOURNEY_SEED_DEMO?: string;
 }
 
@@ -70,6 +71,8 @@ export function settingsFromEnv(env: ServerEnv): ServerSettings {
       // Seconds an aggregate query may answer from older data while newer data is staged.
       analyticsMaxAge: integer('JOURNEY_ANALYTICS_MAX_AGE', env.JOURNEY_ANALYTICS_MAX_AGE, 60) * 1000,
       analyticsWarmUp: flag('JOURNEY_ANALYTICS_WARM_UP', env.JOURNEY_ANALYTICS_WARM_UP),
+      // Minutes between saves of a site's staging (read back at the next start); 0: never saved.
+      analyticsSaveInterval: integer('JOURNEY_ANALYTICS_SAVE_INTERVAL', env.JOURNEY_ANALYTICS_SAVE_INTERVAL, 10) * 60_000,
       // A server runs on: once staged, a site's journeys follow its changes every second.
       analyticsFollowInterval: 1000,
       webhookInterval: 1000,
