@@ -3,7 +3,7 @@ import { b2bStageModel } from '../journey/stages.ts';
 import type { JourneyFacts } from '../storage/journey/facts.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';
 import { SiteJourneys } from './site-journeys.ts';
-import { decodeStaging, encodeStaging } from './staging-codec.ts';
+import { decodeStaging, encodeStaging, stagingFormat } from './staging-codec.ts';
 
 const day = 86_400_000;
 const model = b2bStageModel;
@@ -77,7 +77,7 @@ describe('a staging written out and read back', () => {
 
   it('refuses text of another format or cut short, rather than answering from it', () => {
     const text = encodeStaging(new SiteJourneys(model, facts()).held());
-    expect(() => decodeStaging(text.replace('"format":1', '"format":0'))).toThrow(/format 0/);
+    expect(() => decodeStaging(text.replace(`"format":${stagingFormat}`, '"format":0'))).toThrow(/format 0/);
     expect(() => decodeStaging(text.slice(0, -100))).toThrow();
     const encoded = JSON.parse(text);
     encoded.strings = encoded.strings.slice(0, 3);

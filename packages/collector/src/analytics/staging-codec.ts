@@ -11,7 +11,7 @@ import type { HeldOwner, HeldStaging, HeldTouchpoint } from './site-journeys.ts'
 import type { Touchpoint } from '../journey/touchpoint.ts';
 
 /** Changes whenever what a staging holds, or how it is written here, changes: an older one is not read. */
-export const stagingFormat = 1;
+export const stagingFormat = 2;
 
 /** The repeating fields of a derived touchpoint, each a column of string positions (-1: none). */
 const columns = ['stream', 'kind', 'name', 'channel', 'source', 'medium', 'campaign', 'path', 'personId', 'accountId'] as const;
@@ -41,16 +41,10 @@ interface Owners {
   ids: number[];
   counts: number[];
   touchpoints: number[];
-  histories: WrittenHistory[];
+  /** Every owner's stage history, one after another (see writeHistory). */
+  histories: number[];
 }
 
-/**
- * A stage history as numbers: the current stage, then each stage entry (stage, 1 entered or 0
- * skipped, at, cause) and each transition (from, to, at, cause), stages as string positions (-1:
- * none), a cause as the index of the touchpoint in the owner's own (journey order) or a trait's
- * name. Written out, the touchpoint ids it names were a third of a million events' staging.
- */
-type WrittenHistory = [current: number, stages: Array<number | string>, transitions: Array<number | string>];
 type History = HeldOwner['history'];
 
 const derivedKeys = new Set<string>(['id', 'at', ...columns]);
@@ -111,7 +105,7 @@ function* encodingSteps(held: HeldStaging): Generator<void, string> {
         owners.ids.push(intern(id));
         owners.counts.push(touchpoints.length);
         for (const position of touchpoints) owners.touchpoints.push(position);
-        owners.histories.push(writtenHistory(history, indexes(touchpoints.map((position) => held.touchpoints[position < 0 ? -1 - position : position]!.id), history), intern));
+        writeHistory(owners.histories, history, indexes(touchpoints.map((position) => held.touchpoints[position < 0 ? -1 - position : position]!.id), history), intern);
       }
       yield;
     }
@@ -180,12 +174,13 @@ export function decodeStaging(text: string): HeldStaging {
   }
   const owners = ({ ids: owners, counts, touchpoints: positions, histories }: Owners): HeldOwner[] => {
     let next = 0;
+    const reader = historyReader(histories, optional);
     return owners.map((id, index) => {
       const count = counts[index] ?? damaged(`owner ${index}'s touchpoints`);
       const own = positions.slice(next, next + count);
       next += count;
       const idOf = (at: number) => touchpoints[own[at]! < 0 ? -1 - own[at]! : own[at]!]?.id ?? damaged(`touchpoint ${at} of owner ${index}`);
-      return { id: string(id), touchpoints: own, history: readHistory(histories[index] ?? damaged(`owner ${index}'s history`), idOf, optional) };
+      return { id: string(id), touchpoints: own, history: reader(idOf) };
     });
   };
   return {
@@ -206,35 +201,48 @@ const indexes = (ids: string[], history: History): ((id: string) => number) => {
   return (id) => index.get(id) ?? -1;
 };
 
-/** A history as numbers; `indexOf`: where a touchpoint is among its owner's (-1: not theirs). */
-function writtenHistory(history: History, indexOf: (id: string) => number, intern: (value: string | undefined) => number): WrittenHistory {
-  const cause = (step: History['stages'][number] | History['transitions'][number]): number | string => {
-    if ('trait' in step) return step.trait;
+/**
+ * Appends a stage history as numbers: the current stage; how many stage entries, and each one's
+ * stage, 1 entered or 0 skipped, time and cause; how many transitions, and each one's from, to,
+ * time and cause. Stages are string positions (-1: none); a cause is the index of the touchpoint
+ * among its owner's (journey order), or -1 - the string position of a trait's name. As touchpoint
+ * ids, causes were a third of a million events' staging; as one array, the histories parse with
+ * no array per owner for the collector to copy and drop. `indexOf`: -1 when not the owner's.
+ */
+function writeHistory(into: number[], history: History, indexOf: (id: string) => number, intern: (value: string | undefined) => number): void {
+  const cause = (step: History['stages'][number] | History['transitions'][number]): number => {
+    if ('trait' in step) return -1 - intern(step.trait);
     const at = indexOf(step.touchpointId);
     if (at === -1) throw new Error(`a stage history names touchpoint ${step.touchpointId}, not one of its owner's`);
     return at;
   };
-  return [
-    intern(history.current ?? undefined),
-    history.stages.flatMap((entry) => [intern(entry.stage), entry.status === 'entered' ? 1 : 0, entry.at, cause(entry)]),
-    history.transitions.flatMap((transition) => [intern(transition.from ?? undefined), intern(transition.to), transition.at, cause(transition)]),
-  ];
+  into.push(intern(history.current ?? undefined), history.stages.length);
+  for (const entry of history.stages) into.push(intern(entry.stage), entry.status === 'entered' ? 1 : 0, entry.at, cause(entry));
+  into.push(history.transitions.length);
+  for (const transition of history.transitions) into.push(intern(transition.from ?? undefined), intern(transition.to), transition.at, cause(transition));
 }
 
-function readHistory([current, stages, transitions]: WrittenHistory, idOf: (at: number) => string, optional: (position: number) => string | undefined): History {
-  const stage = (position: number | string | undefined): string => (typeof position === 'number' && optional(position)) || damaged('a stage');
-  const touchpointId = (written: number | string | undefined) => idOf(typeof written === 'number' ? written : damaged('a cause'));
-  const history: History = { current: optional(current) ?? null, stages: [], transitions: [] };
-  // Each step built whole, its cause's key last: as stageHistory makes them.
-  for (let at = 0; at < stages.length; at += 4) {
-    const [position, status, when, cause] = [stages[at], stages[at + 1] === 1 ? ('entered' as const) : ('skipped' as const), stages[at + 2] as number, stages[at + 3]];
-    history.stages.push(typeof cause === 'string' ? { stage: stage(position), status, at: when, trait: cause } : { stage: stage(position), status, at: when, touchpointId: touchpointId(cause) });
-  }
-  for (let at = 0; at < transitions.length; at += 4) {
-    const [from, to, when, cause] = [optional(transitions[at] as number) ?? null, stage(transitions[at + 1]), transitions[at + 2] as number, transitions[at + 3]];
-    history.transitions.push(typeof cause === 'string' ? { from, to, at: when, trait: cause } : { from, to, at: when, touchpointId: touchpointId(cause) });
-  }
-  return history;
+/** Reads the histories `writeHistory` wrote, one owner's per call, in order; `idOf`: the owner's touchpoint at an index. */
+function historyReader(written: number[], optional: (position: number) => string | undefined): (idOf: (at: number) => string) => History {
+  let next = 0;
+  const take = (): number => {
+    const value = written[next++];
+    return typeof value === 'number' ? value : damaged(`history number ${next - 1}`);
+  };
+  const stage = (position: number): string => optional(position) ?? damaged(`stage ${position}`);
+  return (idOf) => {
+    const history: History = { current: optional(take()) ?? null, stages: [], transitions: [] };
+    // Each step built whole, its cause's key last: as stageHistory makes them.
+    for (let count = take(); count > 0; count--) {
+      const [entered, status, at, cause] = [stage(take()), take() === 1 ? ('entered' as const) : ('skipped' as const), take(), take()];
+      history.stages.push(cause < 0 ? { stage: entered, status, at, trait: stage(-1 - cause) } : { stage: entered, status, at, touchpointId: idOf(cause) });
+    }
+    for (let count = take(); count > 0; count--) {
+      const [from, to, at, cause] = [optional(take()) ?? null, stage(take()), take(), take()];
+      history.transitions.push(cause < 0 ? { from, to, at, trait: stage(-1 - cause) } : { from, to, at, touchpointId: idOf(cause) });
+    }
+    return history;
+  };
 }
 
 const damaged = (what: string): never => {
