@@ -1,0 +1,24 @@
+/**
+ * One collector start for bench/journeys.ts: opens the bench's database as `npm start` would, in a
+ * process of its own (a start's heap, not the bench's), and times the first aggregate query, sent
+ * at once or `delay` ms after the start (the collector reads back the staging saved before as it
+ * starts). Prints the time in ms.
+ *
+ *   node bench/first-query.ts <database file> <path with query string> [delay ms]
+ */
+import { createCollector } from '../packages/collector/src/app.ts';
+import { openSqliteStorage } from '../packages/collector/src/storage/sqlite/index.ts';
+
+const [file, path, delay = '0'] = process.argv.slice(2);
+if (!file || !path) throw new Error('usage: node bench/first-query.ts <database file> <path>');
+const secretKey = 'sk_bench_0123456789abcdef';
+const storage = await openSqliteStorage(file);
+const app = createCollector({ storage, config: { writeKeys: [{ key: 'wk_bench_0123456789', site: 'default', allowedOrigins: '*' }], secretKey, analyticsMaxAge: 0 } });
+// At once: sent before anything the start began has run.
+if (Number(delay) > 0) await new Promise((resolve) => setTimeout(resolve, Number(delay)));
+const begin = performance.now();
+const response = await app.request(path, { headers: { Authorization: `Bearer ${secretKey}` } });
+if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+await response.json();
+console.log(performance.now() - begin);
+await storage.close();
