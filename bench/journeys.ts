@@ -96,13 +96,15 @@ const warm = new Map<string, number[]>();
 for (let round = 0; round < 10; round++) for (const path of queries) warm.set(path, [...(warm.get(path) ?? []), await aggregate(path)]);
 
 // Restarts: each a collector starting on the database in a process of its own, whose first query
-// reads back the staging the first one saved (once that save, beside the queries above, is done).
+// reads back the staging the first one saved (half a minute after its first staging), once that
+// save has landed and its checkpoint had a few seconds (a restart follows a stop, not a save).
 const saved = new DatabaseSync(join(folder, 'journey.db'), { readOnly: true });
 for (let waited = 0; !saved.prepare('SELECT count(*) AS parts FROM journey_stagings').get()!.parts; waited += 100) {
-  if (waited > 60_000) throw new Error('the staging was not saved within a minute');
+  if (waited > 120_000) throw new Error('the staging was not saved within two minutes');
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 saved.close();
+await new Promise((resolve) => setTimeout(resolve, 5_000));
 const restarts = new Map<number, number[]>();
 for (const delay of [0, 2000]) {
   for (let round = 0; round < 5; round++) {

@@ -22,11 +22,12 @@ export interface KeptStagingOptions {
    */
   staged?: (site: string, journeys: SiteJourneys, restaged: Restaged | 'all') => Promise<void>;
   /**
-   * Save each site's staging in the database, after a whole staging and then at most every
-   * `every` ms, and start from the saved one: a collector starting on a million events then
-   * reads one text rather than staging everyone. Absent: neither saved nor read.
+   * Save each site's staging in the database, `settle` ms after a whole staging (once the queries
+   * that came with it are answered) and then at most every `every` ms, and start from the saved
+   * one: a collector starting on a million events then reads one text rather than staging
+   * everyone. Absent: neither saved nor read.
    */
-  save?: { every: number; now: () => number; log: (message: string, error: unknown) => void };
+  save?: { every: number; settle: number; now: () => number; log: (message: string, error: unknown) => void };
 }
 
 interface Kept {
@@ -42,13 +43,13 @@ interface Saved {
   at: number;
 }
 
-/** Stages a site's people and accounts as its journey facts are now, following changes from the last time. */
 /** Stages a site as its facts are now (see keptStaging); `restore` holds its saved staging again ahead of the first query. */
 export type KeptStaging = ((site: string) => Promise<StagedOwners>) & { restore(site: string): Promise<boolean> };
 
 export function keptStaging(options: KeptStagingOptions): KeptStaging {
   const { storage, model, save } = options;
-  const sites = new Map<string, { kept?: Kept; saved?: Saved; queue: Promise<unknown> }>();
+  /** Per site: what is held, what was saved, when the next save is due and whether a timer waits for it, and the queue. */
+  const sites = new Map<string, { kept?: Kept; saved?: Saved; due?: number; timer?: boolean; queue: Promise<unknown> }>();
   // A staging saved with another model, other options or by another release is not read.
   const key = JSON.stringify({ format: stagingFormat, model, facts: options.facts });
 
@@ -66,14 +67,35 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
     }
   };
 
-  /** Saves a site's staging after a whole staging, or when the last save is `every` ms old. */
-  const saveIfDue = async (site: string): Promise<void> => {
-    const entry = sites.get(site)!;
+  /** After a staging: a whole one is saved `settle` ms on, a followed change `every` ms after the last save. */
+  const plan = (entry: NonNullable<ReturnType<typeof sites.get>>): void => {
     const { kept, saved } = entry;
     if (!save || !kept || kept.version === saved?.version) return;
-    if (kept.restaged !== 'all' && saved && save.now() - saved.at < save.every) return;
-    // After the answers waiting for this staging, and in steps with requests let in between:
-    // writing out a million events' staging is a second of work.
+    const now = save.now();
+    const due = kept.restaged === 'all' ? now + save.settle : (saved?.at ?? now) + save.every;
+    entry.due = Math.min(entry.due ?? Infinity, due);
+  };
+
+  /** Saves a site's staging if it is due, else sets a timer (one) for when it will be. */
+  const saveIfDue = async (site: string): Promise<void> => {
+    const entry = sites.get(site)!;
+    if (!save || entry.due === undefined) return;
+    const wait = entry.due - save.now();
+    if (wait > 0) {
+      if (entry.timer) return;
+      entry.timer = true;
+      const timer = setTimeout(() => {
+        entry.timer = false;
+        entry.queue = entry.queue.then(() => saveIfDue(site)).catch(() => {});
+      }, wait);
+      // A server's pending save does not hold its process open.
+      (timer as { unref?: () => void }).unref?.();
+      return;
+    }
+    delete entry.due;
+    const { kept } = entry;
+    if (!kept || kept.version === entry.saved?.version) return;
+    // In steps with requests let in between: writing out a million events' staging is a second of work.
     const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
     await pause();
     try {
@@ -145,6 +167,7 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
         delete entry.kept;
         throw error;
       }
+      plan(entry);
       const { journeys, restaged } = entry.kept;
       if (restaged && options.staged) await options.staged(site, journeys, restaged);
       return journeys.owners();

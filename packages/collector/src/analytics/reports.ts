@@ -57,7 +57,8 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
     model,
     facts: { personTraits: traitKeysOf(model), autoAccounts: config.autoAccounts },
     staged: announce,
-    ...(config.analyticsSaveInterval > 0 && { save: { every: config.analyticsSaveInterval, now, log } }),
+    // A whole staging is saved half a minute on: the dashboard's first queries come together.
+    ...(config.analyticsSaveInterval > 0 && { save: { every: config.analyticsSaveInterval, settle: Math.min(30_000, config.analyticsSaveInterval), now, log } }),
   });
   const snapshotOf = createSnapshots({ version: () => storage.journeyVersion(), stage: kept, now, maxAge: config.analyticsMaxAge });
   // Once a site is staged, its changes are followed in the background: an answer then reads a

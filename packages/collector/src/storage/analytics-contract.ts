@@ -398,7 +398,7 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       // Each call is a collector starting on the database; each stages once, and once more after
       // its save (a staging waits for the save before it).
       const start = async (stageModel = model) => {
-        const kept = keptStaging({ storage: counted, model: stageModel, facts: options, save: { every: 60_000, now: () => clock, log: (_, error) => problems.push(error) } });
+        const kept = keptStaging({ storage: counted, model: stageModel, facts: options, save: { every: 60_000, settle: 0, now: () => clock, log: (_, error) => problems.push(error) } });
         const owners = await kept('default');
         await kept('default');
         return owners;
