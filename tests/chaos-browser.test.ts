@@ -191,31 +191,48 @@ async function walk(context: BrowserContext, base: string, tab: number, recorded
   return page;
 }
 
+/** Chromium itself went away mid-run: the harness failed, and the run says nothing of the SDK. */
+class BrowserLost extends Error {}
+
 describe.runIf(chromiumAvailable())('chaos: the SDK in several tabs against a collector in trouble', () => {
   const data = tempDir('chaos');
-  const env = { JOURNEY_DB: join(data.path, 'journey.db'), JOURNEY_WRITE_KEYS: writeKey, JOURNEY_SECRET_KEY: secretKey };
   const collectors: CollectorProcess[] = [];
-  let proxy: ChaosProxy | undefined;
-  let browser: Browser | undefined;
+  const proxies: ChaosProxy[] = [];
+  const browsers: Browser[] = [];
   afterAll(async () => {
-    await browser?.close();
-    await proxy?.close();
+    for (const browser of browsers) await browser.close().catch(() => {});
+    for (const proxy of proxies) await proxy.close();
     for (const collector of collectors) if (collector.child.exitCode === null) collector.child.kill('SIGKILL');
     await Promise.all(collectors.map((collector) => collector.exited));
     data.remove();
   });
-  const start = async () => {
-    const collector = await startCollector(env, ['--site', 'examples/site/public']);
-    collectors.push(collector);
-    return collector;
-  };
 
-  it('stores every event the pages recorded exactly once', { timeout: (seconds + 120) * 1000 }, async () => {
+  it('stores every event the pages recorded exactly once', { timeout: (2 * seconds + 240) * 1000 }, async () => {
     const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
+    try {
+      await chaos(seed, 'journey.db');
+    } catch (error) {
+      // Seen a few times under the full suite's load, never alone: one more run, on a fresh
+      // database with a fresh Chromium; a second loss, or any other failure, fails the test.
+      if (!(error instanceof BrowserLost)) throw error;
+      console.log(`${error.message}\nRunning once more with a fresh Chromium.`);
+      await chaos(seed + 1, 'journey-again.db');
+    }
+  });
+
+  async function chaos(seed: number, database: string): Promise<void> {
+    const env = { JOURNEY_DB: join(data.path, database), JOURNEY_WRITE_KEYS: writeKey, JOURNEY_SECRET_KEY: secretKey };
+    const start = async () => {
+      const collector = await startCollector(env, ['--site', 'examples/site/public']);
+      collectors.push(collector);
+      return collector;
+    };
     const roll = random(seed);
     let collector = await start();
-    proxy = await startChaosProxy(collector.url);
-    browser = await launchChromium();
+    const proxy = await startChaosProxy(collector.url);
+    proxies.push(proxy);
+    const browser = await launchChromium();
+    browsers.push(browser);
     const context = await browser.newContext();
     const errors: string[] = [];
     context.on('weberror', (error) => errors.push(error.error().message));
@@ -223,10 +240,15 @@ describe.runIf(chromiumAvailable())('chaos: the SDK in several tabs against a co
     const until = began + seconds * 1000;
     let state = 'calm';
     const recorded = new Recorded(() => `${((Date.now() - began) / 1000).toFixed(1)} s (${state})`);
-    // Chromium itself going away (seen twice under the full suite's load, never alone) is the
-    // harness failing, not an event lost: say so, rather than fail at the next offline switch.
+    // Chromium itself going away is the harness failing, not an event lost: say so, rather than
+    // fail at the next offline switch.
     let browserLost: string | undefined;
     browser.on('disconnected', () => (browserLost ??= `${((Date.now() - began) / 1000).toFixed(1)} s (${state})`));
+    const lost = () =>
+      new BrowserLost(
+        `Chromium exited mid-run at ${browserLost} (seed ${seed}): the browser under test went away, not an event. ` +
+          `Its last output (pw:browser, with its exit code and signal):\n${chromiumLog()}`,
+      );
 
     // The troubles, one after another with calm between, until the time is up.
     let kills = 0;
@@ -234,9 +256,9 @@ describe.runIf(chromiumAvailable())('chaos: the SDK in several tabs against a co
     const troubles = (async () => {
       const plays: Array<() => Promise<void>> = [
         ...(['error', 'throttle', 'hang', 'lost-reply'] as Trouble[]).map((trouble) => async () => {
-          proxy!.trouble = state = trouble;
+          proxy.trouble = state = trouble;
           await sleep(1500 + roll() * 2500);
-          proxy!.trouble = 'pass';
+          proxy.trouble = 'pass';
           state = 'calm';
         }),
         async () => {
@@ -246,7 +268,7 @@ describe.runIf(chromiumAvailable())('chaos: the SDK in several tabs against a co
           state = 'down';
           await sleep(500 + roll() * 1500);
           collector = await start();
-          proxy!.target = collector.url;
+          proxy.target = collector.url;
           state = 'calm';
         },
         async () => {
@@ -262,18 +284,17 @@ describe.runIf(chromiumAvailable())('chaos: the SDK in several tabs against a co
         await sleep(500 + roll() * 1000);
         await plays[play % plays.length]!();
       }
-      proxy!.trouble = 'pass';
+      proxy.trouble = 'pass';
     })();
     troubles.catch(() => {}); // awaited below, after the walks; not an unhandled rejection meanwhile
 
-    const open = await Promise.all(Array.from({ length: tabs }, (_, tab) => walk(context, proxy!.url, tab, recorded, until, random(seed + tab + 1))));
-    if (browserLost) {
-      throw new Error(
-        `Chromium exited mid-run at ${browserLost} (seed ${seed}): the browser under test went away, not an event. ` +
-          `Its last output (pw:browser, with its exit code and signal):\n${chromiumLog()}`,
-      );
-    }
-    await troubles;
+    const open = await Promise.all(Array.from({ length: tabs }, (_, tab) => walk(context, proxy.url, tab, recorded, until, random(seed + tab + 1))));
+    if (browserLost) throw lost();
+    await troubles.catch(async (error: unknown) => {
+      // A switch to offline that failed because Chromium had just gone: its disconnect comes a moment later.
+      await sleep(1000);
+      throw browserLost ? lost() : error;
+    });
 
     // Calm: each open tab sends what it holds, and a fresh tab picks up what closed tabs left.
     const last = await context.newPage();
@@ -333,5 +354,5 @@ describe.runIf(chromiumAvailable())('chaos: the SDK in several tabs against a co
     expect(expected).toBeGreaterThan(200);
     expect(kills).toBeGreaterThan(0);
     expect(errors).toEqual([]);
-  });
+  }
 });
