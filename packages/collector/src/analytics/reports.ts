@@ -80,9 +80,15 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
     // Staged before the first query asks; a failure here is the first query's to report.
     for (const site of sites) staged(site).catch(() => {});
   } else if (config.analyticsSaveInterval > 0) {
-    // A site queried before (its staging saved) is held again at once: under a second on a
-    // million events, where its first query would otherwise wait for it.
-    for (const site of sites) kept.restore(site).catch(() => {});
+    // A site queried before (its staging saved) is held again at once, under a second on a
+    // million events, and then brought up to date and followed like a staged one: its first
+    // query waits for neither the read-back nor the changes since the save.
+    for (const site of sites) {
+      kept
+        .restore(site)
+        .then((held) => (held ? staged(site) : undefined))
+        .catch(() => {});
+    }
   }
 
   const read = async (site: string, queryString: QueryString): Promise<Read> => {

@@ -74,12 +74,14 @@ describe('aggregate queries on a live site', () => {
     expect(saves).not.toHaveBeenCalled();
     await vi.waitFor(() => expect(saves).toHaveBeenCalledTimes(1));
     expect(reads).toHaveBeenCalledTimes(1);
-    // Started again: the saved staging is read as the collector starts, before any query; Cleo's
-    // visit since is followed from it.
+    // Started again: the saved staging is read as the collector starts, and Cleo's visit since
+    // followed from it, before any query.
     await post('/v1/batch', { batch: [visit('cleo', '2026-01-07T09:00:00Z')] });
     const saved = vi.spyOn(storage, 'savedStaging');
+    const followed = vi.spyOn(storage, 'scopedJourneyFacts');
     const funnel = start();
-    await vi.waitFor(() => expect(saved).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(followed).toHaveBeenCalled());
+    expect(saved).toHaveBeenCalledTimes(1);
     expect(await funnel()).toMatchObject({ people: { cohort: 3 } });
     expect(reads).toHaveBeenCalledTimes(1);
     // Saving off: neither saved nor read.
