@@ -43,13 +43,21 @@ interface Saved {
   at: number;
 }
 
+/** A site's: what is held, what was saved, when the next save is due and whether a timer waits for it, and its queue. */
+interface Site {
+  kept?: Kept;
+  saved?: Saved;
+  due?: number;
+  timer?: boolean;
+  queue: Promise<unknown>;
+}
+
 /** Stages a site as its facts are now (see keptStaging); `restore` holds its saved staging again ahead of the first query. */
 export type KeptStaging = ((site: string) => Promise<StagedOwners>) & { restore(site: string): Promise<boolean> };
 
 export function keptStaging(options: KeptStagingOptions): KeptStaging {
   const { storage, model, save } = options;
-  /** Per site: what is held, what was saved, when the next save is due and whether a timer waits for it, and the queue. */
-  const sites = new Map<string, { kept?: Kept; saved?: Saved; due?: number; timer?: boolean; queue: Promise<unknown> }>();
+  const sites = new Map<string, Site>();
   // A staging saved with another model, other options or by another release is not read.
   const key = JSON.stringify({ format: stagingFormat, model, facts: options.facts });
 
@@ -68,7 +76,7 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
   };
 
   /** After a staging: a whole one is saved `settle` ms on, a followed change `every` ms after the last save. */
-  const plan = (entry: NonNullable<ReturnType<typeof sites.get>>): void => {
+  const plan = (entry: Site): void => {
     const { kept, saved } = entry;
     if (!save || !kept || kept.version === saved?.version) return;
     const now = save.now();
@@ -145,7 +153,7 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
     return { journeys: kept.journeys, version: changes.version, restaged };
   };
 
-  const entryOf = (site: string) => {
+  const entryOf = (site: string): Site => {
     if (!sites.has(site)) sites.set(site, { queue: Promise.resolve() });
     return sites.get(site)!;
   };
