@@ -105,30 +105,44 @@ for (let waited = 0; !saved.prepare('SELECT count(*) AS parts FROM journey_stagi
 }
 saved.close();
 await new Promise((resolve) => setTimeout(resolve, 5_000));
-const restarts = new Map<number, number[]>();
-for (const delay of [0, 2000]) {
+// Returning visitors on known devices (some sign up, some buy).
+const known = [...devices];
+let visit = 0;
+async function returning(size: number): Promise<void> {
+  const batch = Array.from({ length: size }, () => {
+    const [anonymousId, userId] = known[(visit * 7919) % known.length]!;
+    const at = new Date(end + ++visit * 1000).toISOString();
+    const base = { messageId: `bench-change-${visit}`, anonymousId, ...(userId && { userId }), timestamp: at, context: { page: { path: '/pricing', url: 'https://www.example.com/pricing' } } };
+    return visit % 10 === 0 ? { ...base, type: 'track', event: visit % 20 === 0 ? 'Order Completed' : 'Signed Up' } : { ...base, type: 'page' };
+  });
+  const response = await app.request('/v1/batch', { method: 'POST', body: JSON.stringify({ batch }), headers: { 'Content-Type': 'application/json', Authorization: `Basic ${btoa(`${writeKey}:`)}` } });
+  if (!response.ok) throw new Error(`batch refused: ${await response.text()}`);
+}
+
+const restarts: Array<{ label: string; times: number[] }> = [];
+const restart = async (label: string, delay: number) => {
+  const times: number[] = [];
   for (let round = 0; round < 5; round++) {
     const path = `${queries[round % 4]!}${queries[round % 4]!.includes('?') ? '&' : '?'}${range}`;
     const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'first-query.ts'), join(folder, 'journey.db'), path, String(delay)]);
-    restarts.set(delay, [...(restarts.get(delay) ?? []), Number(stdout.trim())]);
+    times.push(Number(stdout.trim()));
   }
-}
+  restarts.push({ label, times });
+};
+await restart('at the moment of a restart (waits for the saved staging to be read back)', 0);
+await restart('2 s after a restart (the saved staging read back as it started)', 2000);
+// A live site's restart: events came after the last save, which the start follows from it.
+await returning(500);
+await storage.journeyVersion();
+await restart('2 s after a restart, 500 events since the save (read back, then followed)', 2000);
+// This collector follows those 500 too before the changes below are timed.
+await aggregate(queries[0]!);
 
-// Changes: returning visitors on known devices (some sign up, some buy), then each query once,
-// the first one following the change.
-const known = [...devices];
+// Changes: returning visitors, then each query once, the first one following the change.
 const afterChange = new Map<number, number[]>();
-let visit = 0;
 for (const size of [1, 50, 500]) {
   for (let round = 0; round < 5; round++) {
-    const batch = Array.from({ length: size }, () => {
-      const [anonymousId, userId] = known[(visit * 7919) % known.length]!;
-      const at = new Date(end + ++visit * 1000).toISOString();
-      const base = { messageId: `bench-change-${visit}`, anonymousId, ...(userId && { userId }), timestamp: at, context: { page: { path: '/pricing', url: 'https://www.example.com/pricing' } } };
-      return visit % 10 === 0 ? { ...base, type: 'track', event: visit % 20 === 0 ? 'Order Completed' : 'Signed Up' } : { ...base, type: 'page' };
-    });
-    const response = await app.request('/v1/batch', { method: 'POST', body: JSON.stringify({ batch }), headers: { 'Content-Type': 'application/json', Authorization: `Basic ${btoa(`${writeKey}:`)}` } });
-    if (!response.ok) throw new Error(`batch refused: ${await response.text()}`);
+    await returning(size);
     afterChange.set(size, [...(afterChange.get(size) ?? []), await aggregate(queries[round % queries.length]!)]);
   }
 }
@@ -218,7 +232,7 @@ Answers are always current here (\`analyticsMaxAge: 0\`).
 | rollup: catch up after the last batch | ${ms(catchUpMs)} | — |
 | rollup: first build over all ${sent.toLocaleString('en')} events | ${ms(buildMs)} | — |
 | first query on a new database (funnel, staging everyone, then saving it) | ${ms(cold)} | — (once per database) |
-${[...restarts].map(([delay, times]) => `| first query ${delay ? `${delay / 1000} s after a restart (the saved staging read back as it started)` : 'at the moment of a restart (waits for the saved staging to be read back)'}; p50 / max of ${times.length}, the four queries in turn | ${ms(percentile(times, 50))} / ${ms(Math.max(...times))} | ≤ 1 s (issue #6): ${Math.max(...times) <= 1000 ? 'met' : '**not met**'} |`).join('\n')}
+${restarts.map(({ label, times }) => `| first query ${label}; p50 / max of ${times.length}, the four queries in turn | ${ms(percentile(times, 50))} / ${ms(Math.max(...times))} | ≤ 1 s (issue #6): ${Math.max(...times) <= 1000 ? 'met' : '**not met**'} |`).join('\n')}
 ${[...afterChange].map(([size, times]) => `| first query after ${size} new event${size === 1 ? '' : 's'} (p50 / max of ${times.length}, the four queries in turn) | ${ms(percentile(times, 50))} / ${ms(Math.max(...times))} | ≤ 1 s (issue #6): ${Math.max(...times) <= 1000 ? 'met' : '**not met**'} |`).join('\n')}
 ${queries.map((path) => `| ${path.replace('/v1/', '')}, unchanged data (p50 / p95 of 10) | ${ms(percentile(warm.get(path)!, 50))} / ${ms(percentile(warm.get(path)!, 95))} | ≤ 1 s |`).join('\n')}
 
