@@ -72,9 +72,8 @@ export interface HeldOwner {
 export interface HeldStaging {
   /** The live accounts claiming each domain, as JSON. */
   domainClaims: string;
+  /** Derived ones with their stream; the imported ones without. */
   touchpoints: HeldTouchpoint[];
-  /** The ids of the imported ones. */
-  imported: string[];
   accountOfPerson: Array<[person: string, account: string]>;
   traits: TraitFact[];
   people: HeldOwner[];
@@ -138,7 +137,6 @@ export class SiteJourneys {
     return {
       domainClaims: this.#domainClaims,
       touchpoints,
-      imported: [...this.#imported],
       accountOfPerson: [...this.#accountOfPerson],
       traits: [...this.#traitFacts.values()].flat(),
       // By id, as answers list them: held again in this order, they need no sort of everyone.
@@ -155,7 +153,7 @@ export class SiteJourneys {
   #restore(held: HeldStaging): void {
     this.#domainClaims = held.domainClaims;
     this.#unindexed = held.touchpoints;
-    for (const id of held.imported) this.#imported.add(id);
+    for (const touchpoint of held.touchpoints) if (touchpoint.stream === undefined) this.#imported.add(touchpoint.id);
     for (const [person, account] of held.accountOfPerson) {
       this.#accountOfPerson.set(person, account);
       add(this.#members, account, person);

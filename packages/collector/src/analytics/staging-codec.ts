@@ -11,7 +11,7 @@ import type { HeldOwner, HeldStaging, HeldTouchpoint } from './site-journeys.ts'
 import type { Touchpoint } from '../journey/touchpoint.ts';
 
 /** Changes whenever what a staging holds, or how it is written here, changes: an older one is not read. */
-export const stagingFormat = 2;
+export const stagingFormat = 3;
 
 /** The repeating fields of a derived touchpoint, each a column of string positions (-1: none). */
 const columns = ['stream', 'kind', 'name', 'channel', 'source', 'medium', 'campaign', 'path', 'personId', 'accountId'] as const;
@@ -29,7 +29,6 @@ interface Encoded {
   fields: Record<Column, number[]>;
   /** The other touchpoints (imported), whole, with their positions. */
   whole: Array<[position: number, touchpoint: HeldTouchpoint]>;
-  imported: string[];
   accountOfPerson: Array<[string, string]>;
   traits: HeldStaging['traits'];
   people: Owners;
@@ -75,7 +74,6 @@ function* encodingSteps(held: HeldStaging): Generator<void, string> {
   const put = (key: keyof Encoded | Column | keyof Owners, value: unknown) => json.push(`"${key}":${JSON.stringify(value)}`);
   put('format', stagingFormat);
   put('domainClaims', held.domainClaims);
-  put('imported', held.imported);
   put('accountOfPerson', held.accountOfPerson);
   put('traits', held.traits);
   yield;
@@ -186,7 +184,6 @@ export function decodeStaging(text: string): HeldStaging {
   return {
     domainClaims: encoded.domainClaims,
     touchpoints,
-    imported: encoded.imported,
     accountOfPerson: encoded.accountOfPerson,
     traits: encoded.traits,
     people: owners(encoded.people),
