@@ -8,6 +8,7 @@
  * written whole. Pure.
  */
 import type { HeldOwner, HeldStaging, HeldTouchpoint } from './site-journeys.ts';
+import { touchpointFinder } from '../journey/staged.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';
 
 /** Changes whenever what a staging holds, or how it is written here, changes: an older one is not read. */
@@ -103,7 +104,7 @@ function* encodingSteps(held: HeldStaging): Generator<void, string> {
         owners.ids.push(intern(id));
         owners.counts.push(touchpoints.length);
         for (const position of touchpoints) owners.touchpoints.push(position);
-        writeHistory(owners.histories, history, indexes(touchpoints.map((position) => held.touchpoints[position < 0 ? -1 - position : position]!.id), history), intern);
+        writeHistory(owners.histories, history, touchpointFinder(touchpoints.map((position) => held.touchpoints[position < 0 ? -1 - position : position]!), history), intern);
       }
       yield;
     }
@@ -190,13 +191,6 @@ export function decodeStaging(text: string): HeldStaging {
     accounts: owners(encoded.accounts),
   };
 }
-
-/** Where each touchpoint id is in a list: a search each for a few moves (most people's), a map for many. */
-const indexes = (ids: string[], history: History): ((id: string) => number) => {
-  if (history.transitions.length <= 8) return (id) => ids.indexOf(id);
-  const index = new Map(ids.map((id, at) => [id, at]));
-  return (id) => index.get(id) ?? -1;
-};
 
 /**
  * Appends a stage history as numbers: the current stage; how many stage entries, and each one's

@@ -21,10 +21,7 @@ export function stagedJourney(touchpoints: Touchpoint[], traits: StagedTraits, m
 
 /** Touchpoints (in journey order) with the stage history they gave: each one's stage, no rule evaluated again. */
 export function placedInStages(touchpoints: Touchpoint[], history: StageHistory): StagedJourney {
-  // Most people move a few times: a search per move then costs less than a map of every
-  // touchpoint, which was most of the work for accounts with thousands.
-  const position = history.transitions.length > 8 ? new Map(touchpoints.map((touchpoint, index) => [touchpoint.id, index])) : undefined;
-  const indexOf = (id: string) => (position ? (position.get(id) ?? -1) : touchpoints.findIndex((touchpoint) => touchpoint.id === id));
+  const indexOf = touchpointFinder(touchpoints, history);
   const effective: Array<{ to: string; index: number }> = [];
   for (const transition of history.transitions) {
     const index = 'touchpointId' in transition ? indexOf(transition.touchpointId) : touchpoints.findIndex((touchpoint) => touchpoint.at >= transition.at);
@@ -39,4 +36,15 @@ export function placedInStages(touchpoints: Touchpoint[], history: StageHistory)
     stages.push(stage);
   }
   return { touchpoints, history, stages };
+}
+
+/**
+ * Where a touchpoint of these is, by id (-1: not among them), for the moves of a history. Most
+ * people move a few times: a search per move then costs less than a map of every touchpoint,
+ * which was most of the work for accounts with thousands.
+ */
+export function touchpointFinder(touchpoints: ReadonlyArray<Pick<Touchpoint, 'id'>>, history: StageHistory): (id: string) => number {
+  if (history.transitions.length <= 8) return (id) => touchpoints.findIndex((touchpoint) => touchpoint.id === id);
+  const index = new Map(touchpoints.map((touchpoint, at) => [touchpoint.id, at]));
+  return (id) => index.get(id) ?? -1;
 }

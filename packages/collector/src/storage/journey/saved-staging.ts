@@ -1,5 +1,5 @@
 /**
- * A site's staging saved in the database (analytics/saved-staging.ts decides when), so a collector
+ * A site's staging saved in the database (analytics/kept-staging.ts decides when), so a collector
  * starting on it holds the staging again rather than staging everyone. One text, written in parts
  * small enough for any engine's row (D1 allows 2 MB), replaced whole; each part says how many
  * there are and what staging it belongs to, so a save that stopped halfway reads as none.
