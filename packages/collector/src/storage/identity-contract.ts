@@ -185,6 +185,35 @@ export function identityContract(name: string, subject: ContractSubject): void {
       expect((await storage.findPerson(site, 'u-y', options))!.id).toBe((await storage.findPerson(site, 'u-x', options))!.id);
     });
 
+    it('keeps every person id it has answered with finding that person after they join someone', async () => {
+      const storage = await open();
+      await storage.appendEvents(
+        eventsAt(site, [
+          [t0, { type: 'page', anonymousId: 'laptop' } as never],
+          [t0 + minute, { type: 'identify', anonymousId: 'tablet', traits: { email: 'gil@acme.io' } } as never],
+        ]),
+      );
+      const shown = [(await storage.findPerson(site, 'laptop', options))!.id, (await storage.findPerson(site, 'gil@acme.io', options))!.id];
+      await storage.appendEvents(eventsAt(site, [[t0 + 2 * minute, { type: 'identify', anonymousId: 'laptop', userId: 'u-gil', traits: { email: 'gil@acme.io' } } as never]]));
+      const gil = (await storage.findPerson(site, 'u-gil', options))!;
+      expect(gil.identifiers.map((id) => id.value).sort()).toEqual(['gil@acme.io', 'laptop', 'tablet', 'u-gil']);
+      for (const id of shown) expect((await storage.findPerson(site, id, options))?.id, id).toBe(gil.id);
+    });
+
+    it.skipIf(!subject.dump)('keeps no redirect for the ids of identifiers that joined someone in the batch that first named them', async () => {
+      const storage = await open();
+      await storage.appendEvents(
+        eventsAt(site, [
+          [t0, { type: 'identify', anonymousId: 'new-laptop', userId: 'u-new', traits: { email: 'new@acme.io' } } as never],
+          [t0 + minute, { type: 'alias', userId: 'u-new', previousId: 'u-old' } as never],
+        ]),
+      );
+      const person = (await storage.findPerson(site, 'u-old', options))!;
+      expect(person.identifiers.map((id) => id.value).sort()).toEqual(['new-laptop', 'new@acme.io', 'u-new', 'u-old']);
+      const tables = JSON.parse(await subject.dump!(storage)) as Array<[string, unknown[]]>;
+      expect(tables.find(([table]) => table === 'person_redirects')?.[1]).toEqual([]);
+    });
+
     it('merges an anonymous visitor into a person, with their whole history', async () => {
       const storage = await open();
       await storage.appendEvents(

@@ -39,12 +39,14 @@ export async function applyFacts(trx: Db, batch: EventFacts[], runWrites: RunWri
   // Recording facts only writes (each idempotent, none reads another's result), so they go to the
   // database together: one round trip on D1, where they run as one atomic batch().
   const writes: Array<CompiledQuery<unknown>> = [];
+  const sightings = [...firstSightings(batch).values()];
+  // An identifier named for the first time gets its row once, with the person it ends up in; the
+  // others have their first sighting moved earlier where this batch saw them earlier.
+  const fresh = await newIdentifiers(trx, sightings);
+  for (const { site, id, at, messageId } of sightings) if (!fresh.get(site)?.has(identifierKey(id))) writes.push(identifierWrite(trx, { site, id, at, messageId }, personId(site, id)));
   for (const { site, messageId, at, facts } of batch) {
     const changed = touched(site);
-    for (const id of facts.seen) {
-      writes.push(...identifierWrites(trx, site, id, at, messageId));
-      if (id.kind !== 'anonymousId') changed.strong.set(identifierKey(id), id as StrongIdentifier);
-    }
+    for (const id of facts.seen) if (id.kind !== 'anonymousId') changed.strong.set(identifierKey(id), id as StrongIdentifier);
     for (const [idx, link] of facts.links.entries()) {
       writes.push(
         trx
@@ -99,10 +101,13 @@ export async function applyFacts(trx: Db, batch: EventFacts[], runWrites: RunWri
   }
   await runWrites(trx, writes);
   for (const [site, changed] of touchedBySite) {
-    if (changed.strong.size) await recomputePeople(trx, site, [...changed.strong.values()]);
-    if (changed.devices.size) await recomputeDevices(trx, site, [...changed.devices]);
+    const recordedNow = fresh.get(site) ?? noNewIdentifiers;
+    if (changed.strong.size) await recomputePeople(trx, site, [...changed.strong.values()], recordedNow);
+    if (changed.devices.size) await recomputeDevices(trx, site, [...changed.devices], recordedNow);
     if (changed.accounts.size) await recomputeAccounts(trx, site, [...changed.accounts]);
   }
+  // New identifiers no one claimed or linked (a new device's anonymous visit): a person of their own.
+  await runWrites(trx, [...fresh.values()].flatMap((site) => site.unwritten(trx)));
 }
 
 /** Runs compiled writes inside the caller's transaction; D1 runs them as one batch(). */
@@ -112,19 +117,93 @@ export const inOrder: RunWrites = async (trx, writes) => {
   for (const write of writes) await trx.executeQuery(write);
 };
 
-/** An identifier row: created with a person of its own, its first sighting kept as the earliest. */
-export async function recordIdentifier(trx: Db, site: string, id: Identifier, at: number, messageId: string): Promise<void> {
-  await inOrder(trx, identifierWrites(trx, site, id, at, messageId));
+interface Sighting {
+  site: string;
+  id: Identifier;
+  at: number;
+  messageId: string;
 }
 
-function identifierWrites(trx: Db, site: string, id: Identifier, at: number, messageId: string): Array<CompiledQuery<unknown>> {
-  return [trx
+/** Each identifier's earliest sighting in the batch: the only one its row can keep. */
+function firstSightings(batch: EventFacts[]): Map<string, Sighting> {
+  const first = new Map<string, Sighting>();
+  for (const { site, messageId, at, facts } of batch) {
+    for (const id of facts.seen) {
+      const key = `${site}\u0000${identifierKey(id)}`;
+      const known = first.get(key);
+      if (!known || at < known.at || (at === known.at && messageId < known.messageId)) first.set(key, { site, id, at, messageId });
+    }
+  }
+  return first;
+}
+
+/**
+ * A site's identifiers that the graph did not hold when this transaction began. Their rows are
+ * written once, by whoever settles their person (`write`), rather than made with a person of their
+ * own and moved: and as the person ids they would have started with were never committed, nobody
+ * can have been answered with one, so joining someone leaves no redirect. At 1,000,000 identifiers
+ * each of those is a write to a random page of a large index.
+ */
+class NewIdentifiers {
+  readonly #pending: Map<string, Sighting>;
+  readonly #all: Set<string>;
+  constructor(sightings: Sighting[] = []) {
+    this.#pending = new Map(sightings.map((sighting) => [identifierKey(sighting.id), sighting]));
+    this.#all = new Set(this.#pending.keys());
+  }
+  /** Whether the identifier's row is made in this transaction. */
+  has(key: string): boolean {
+    return this.#all.has(key);
+  }
+  /** Its first sighting, while its row is not written. */
+  pending(key: string): Sighting | undefined {
+    return this.#pending.get(key);
+  }
+  /** Writes its row, in this person. */
+  async write(trx: Db, key: string, person: string): Promise<void> {
+    const sighting = this.#pending.get(key)!;
+    this.#pending.delete(key);
+    await trx.executeQuery(identifierWrite(trx, sighting, person));
+  }
+  /** The rows nobody wrote: each a person of its own. */
+  unwritten(trx: Db): Array<CompiledQuery<unknown>> {
+    const writes = [...this.#pending.values()].map((sighting) => identifierWrite(trx, sighting, personId(sighting.site, sighting.id)));
+    this.#pending.clear();
+    return writes;
+  }
+}
+
+const noNewIdentifiers = new NewIdentifiers();
+
+/** The sighted identifiers the graph does not hold yet, per site. */
+async function newIdentifiers(trx: Db, sightings: Sighting[]): Promise<Map<string, NewIdentifiers>> {
+  const bySite = new Map<string, Sighting[]>();
+  for (const sighting of sightings) {
+    const ofSite = bySite.get(sighting.site);
+    if (ofSite) ofSite.push(sighting);
+    else bySite.set(sighting.site, [sighting]);
+  }
+  const fresh = new Map<string, NewIdentifiers>();
+  for (const [site, seen] of bySite) {
+    const held = new Set<string>();
+    for (const { kind, values } of byKind(seen.map((sighting) => sighting.id))) {
+      const rows = await trx.selectFrom('identifiers').select(['kind', 'value']).where('site', '=', site).where('kind', '=', kind).where('value', 'in', values).execute();
+      for (const row of rows) held.add(identifierKey({ kind: row.kind, value: row.value } as Identifier));
+    }
+    fresh.set(site, new NewIdentifiers(seen.filter((sighting) => !held.has(identifierKey(sighting.id)))));
+  }
+  return fresh;
+}
+
+/** An identifier row, its first sighting kept as the earliest. */
+function identifierWrite(trx: Db, { site, id, at, messageId }: Sighting, person: string): CompiledQuery<unknown> {
+  return trx
     .insertInto('identifiers')
     .values({
       site,
       kind: id.kind,
       value: id.value,
-      person_id: personId(site, id),
+      person_id: person,
       first_seen: at,
       first_message_id: messageId,
       email_domain: id.kind === 'email' ? emailDomain(id.value) : null,
@@ -134,7 +213,7 @@ function identifierWrites(trx: Db, site: string, id: Identifier, at: number, mes
         eb.or([eb('identifiers.first_seen', '>', at), eb.and([eb('identifiers.first_seen', '=', at), eb('identifiers.first_message_id', '>', messageId)])]),
       ),
     )
-    .compile()];
+    .compile();
 }
 
 function membershipWrites(trx: Db, site: string, actor: Identifier, accountId: string, at: number, messageId: string, rule: string): Array<CompiledQuery<unknown>> {
@@ -176,9 +255,10 @@ function membershipWrites(trx: Db, site: string, actor: Identifier, accountId: s
 /**
  * Re-derives the people around these identifiers: follows their links to the whole connected
  * group, partitions it (resolve.ts), and writes each identifier's person. A person whose id
- * changes (an earlier identifier joined it) leaves a redirect, so old ids keep working.
+ * changes (an earlier identifier joined it) leaves a redirect, so old ids keep working; the id
+ * of an identifier recorded in this transaction (`recordedNow`) was never seen and leaves none.
  */
-export async function recomputePeople(trx: Db, site: string, start: StrongIdentifier[]): Promise<void> {
+export async function recomputePeople(trx: Db, site: string, start: StrongIdentifier[], recordedNow: NewIdentifiers = noNewIdentifiers): Promise<void> {
   const seen = new Map(start.map((id) => [identifierKey(id), id]));
   const edges = new Map<string, Edge>();
   let frontier = [...seen.values()];
@@ -217,6 +297,10 @@ export async function recomputePeople(trx: Db, site: string, start: StrongIdenti
     for (const row of rows) {
       nodes.push({ kind: row.kind as StrongIdentifier['kind'], value: row.value, firstSeen: Number(row.first_seen), firstMessageId: row.first_message_id, personId: row.person_id });
     }
+    for (const value of values) {
+      const sighting = recordedNow.pending(identifierKey({ kind, value } as StrongIdentifier));
+      if (sighting) nodes.push({ kind: kind as StrongIdentifier['kind'], value, firstSeen: sighting.at, firstMessageId: sighting.messageId, personId: personId(site, sighting.id) });
+    }
     if (!anySplits) continue;
     const splits = await trx.selectFrom('identity_splits').select('split_id').where('site', '=', site).where('kind', '=', kind).where('value', 'in', values).execute();
     for (const row of splits) splitIds.add(row.split_id);
@@ -232,12 +316,20 @@ export async function recomputePeople(trx: Db, site: string, start: StrongIdenti
   const previousIds = new Set(before.values());
   const newIds = new Set(people.map((group) => personId(site, group[0]!)));
   const moved = new Map<string, string>(); // old person id -> new person id
+  let changed = false;
   for (const group of people) {
     const id = personId(site, group[0]!);
     for (const node of group) {
-      const old = before.get(identifierKey(node))!;
+      const key = identifierKey(node);
+      if (recordedNow.pending(key)) {
+        await recordedNow.write(trx, key, id);
+        continue;
+      }
+      const old = before.get(key)!;
       if (old === id) continue;
+      changed = true;
       await trx.updateTable('identifiers').set({ person_id: id }).where('site', '=', site).where('kind', '=', node.kind).where('value', '=', node.value).execute();
+      if (recordedNow.has(key) && old === personId(site, node)) continue;
       // The old id goes where its canonical (first) identifier went.
       if (!newIds.has(old) && (!moved.has(old) || personId(site, node) === old)) moved.set(old, id);
     }
@@ -246,7 +338,7 @@ export async function recomputePeople(trx: Db, site: string, start: StrongIdenti
   for (const id of newIds) if (!previousIds.has(id)) await trx.deleteFrom('person_redirects').where('site', '=', site).where('from_id', '=', id).execute();
   for (const [from, to] of moved) await redirect(trx, site, from, to);
   // Devices owned by these identifiers name their people: only worth refreshing if someone moved.
-  if (moved.size) await refreshDeviceOwners(trx, site, [...seen.values()]);
+  if (changed) await refreshDeviceOwners(trx, site, [...seen.values()], recordedNow);
 }
 
 /** Whether any admin split exists for the site, asked once per transaction: most graphs have none. */
@@ -275,12 +367,13 @@ export async function redirect(trx: Db, site: string, from: string, to: string):
   await trx
     .insertInto('person_redirects')
     .values({ site, from_id: from, to_id: to })
-    .onConflict((conflict) => conflict.columns(['site', 'from_id']).doUpdateSet({ to_id: to }))
+    // Rewriting the same target would still write its page.
+    .onConflict((conflict) => conflict.columns(['site', 'from_id']).doUpdateSet({ to_id: to }).where('person_redirects.to_id', '!=', to))
     .execute();
 }
 
-/** Re-derives the stretches of these devices' histories from their claims. */
-export async function recomputeDevices(trx: Db, site: string, devices: string[]): Promise<void> {
+/** Re-derives the stretches of these devices' histories from their claims (`recordedNow`: as for recomputePeople). */
+export async function recomputeDevices(trx: Db, site: string, devices: string[], recordedNow: NewIdentifiers = noNewIdentifiers): Promise<void> {
   for (const anonymousId of devices) {
     const [explicit, firstUses] = await Promise.all([
       trx.selectFrom('device_claims').selectAll().where('site', '=', site).where('anonymous_id', '=', anonymousId).execute(),
@@ -307,7 +400,7 @@ export async function recomputeDevices(trx: Db, site: string, devices: string[])
         })
         .execute();
     }
-    await refreshDevice(trx, site, anonymousId, stretches.at(0)?.owner, stretches.at(-1)?.owner);
+    await refreshDevice(trx, site, anonymousId, stretches.at(0)?.owner, stretches.at(-1)?.owner, recordedNow);
   }
 }
 
@@ -318,18 +411,30 @@ const owner = (row: { owner_kind: string; owner_value: string }): StrongIdentifi
  * while nobody has claimed it. Once claimed, the device's own person id redirects to whoever
  * owns the start of its history, so links made before sign-up still resolve.
  */
-async function refreshDevice(trx: Db, site: string, anonymousId: string, first: StrongIdentifier | undefined, last: StrongIdentifier | undefined): Promise<void> {
-  const own = personId(site, { kind: 'anonymousId', value: anonymousId });
+async function refreshDevice(trx: Db, site: string, anonymousId: string, first: StrongIdentifier | undefined, last: StrongIdentifier | undefined, recordedNow: NewIdentifiers): Promise<void> {
+  const device = { kind: 'anonymousId', value: anonymousId } as const;
+  const own = personId(site, device);
   const personOf = async (id: StrongIdentifier) =>
     (await trx.selectFrom('identifiers').select('person_id').where('site', '=', site).where('kind', '=', id.kind).where('value', '=', id.value).executeTakeFirst())?.person_id ?? personId(site, id);
   const current = last ? await personOf(last) : own;
-  await trx.updateTable('identifiers').set({ person_id: current }).where('site', '=', site).where('kind', '=', 'anonymousId').where('value', '=', anonymousId).execute();
+  const key = identifierKey(device);
+  // A device recorded in this transaction: its own person id was never committed, so nothing names it.
+  if (recordedNow.pending(key)) return recordedNow.write(trx, key, current);
+  await trx
+    .updateTable('identifiers')
+    .set({ person_id: current })
+    .where('site', '=', site)
+    .where('kind', '=', 'anonymousId')
+    .where('value', '=', anonymousId)
+    .where('person_id', '!=', current)
+    .execute();
+  if (recordedNow.has(key)) return;
   if (first) await redirect(trx, site, own, first === last ? current : await personOf(first));
   else await trx.deleteFrom('person_redirects').where('site', '=', site).where('from_id', '=', own).execute();
 }
 
 /** After people changed, the devices they own (now or at their start) must name the new ids. */
-async function refreshDeviceOwners(trx: Db, site: string, ids: StrongIdentifier[]): Promise<void> {
+async function refreshDeviceOwners(trx: Db, site: string, ids: StrongIdentifier[], recordedNow: NewIdentifiers): Promise<void> {
   const devices = new Set<string>();
   for (const { kind, values } of byKind(ids)) {
     const rows = await trx.selectFrom('device_segments').select('anonymous_id').where('site', '=', site).where('owner_kind', '=', kind).where('owner_value', 'in', values).execute();
@@ -343,7 +448,7 @@ async function refreshDeviceOwners(trx: Db, site: string, ids: StrongIdentifier[
       .where('anonymous_id', '=', anonymousId)
       .orderBy('from_at')
       .execute();
-    await refreshDevice(trx, site, anonymousId, stretches.at(0) && owner(stretches[0]!), stretches.at(-1) && owner(stretches.at(-1)!));
+    await refreshDevice(trx, site, anonymousId, stretches.at(0) && owner(stretches[0]!), stretches.at(-1) && owner(stretches.at(-1)!), recordedNow);
   }
 }
 
