@@ -39,11 +39,14 @@ export async function applyFacts(trx: Db, batch: EventFacts[], runWrites: RunWri
   // Recording facts only writes (each idempotent, none reads another's result), so they go to the
   // database together: one round trip on D1, where they run as one atomic batch().
   const writes: Array<CompiledQuery<unknown>> = [];
-  const sightings = [...firstSightings(batch).values()];
   // An identifier named for the first time gets its row once, with the person it ends up in; the
   // others have their first sighting moved earlier where this batch saw them earlier.
-  const fresh = await newIdentifiers(trx, sightings);
-  for (const { site, id, at, messageId } of sightings) if (!fresh.get(site)?.has(identifierKey(id))) writes.push(identifierWrite(trx, { site, id, at, messageId }, personId(site, id)));
+  const fresh = new Map<string, NewIdentifiers>();
+  for (const [site, sightings] of firstSightings(batch)) {
+    const held = await heldAlready(trx, site, sightings);
+    fresh.set(site, new NewIdentifiers(sightings.filter((sighting) => !held.has(identifierKey(sighting.id)))));
+    for (const sighting of sightings) if (held.has(identifierKey(sighting.id))) writes.push(identifierWrite(trx, sighting, personId(site, sighting.id)));
+  }
   for (const { site, messageId, at, facts } of batch) {
     const changed = touched(site);
     for (const id of facts.seen) if (id.kind !== 'anonymousId') changed.strong.set(identifierKey(id), id as StrongIdentifier);
@@ -124,17 +127,18 @@ interface Sighting {
   messageId: string;
 }
 
-/** Each identifier's earliest sighting in the batch: the only one its row can keep. */
-function firstSightings(batch: EventFacts[]): Map<string, Sighting> {
-  const first = new Map<string, Sighting>();
+/** Each identifier's earliest sighting in the batch, the only one its row can keep, by site. */
+function firstSightings(batch: EventFacts[]): Map<string, Sighting[]> {
+  const first = new Map<string, Map<string, Sighting>>();
   for (const { site, messageId, at, facts } of batch) {
+    if (!first.has(site)) first.set(site, new Map());
+    const ofSite = first.get(site)!;
     for (const id of facts.seen) {
-      const key = `${site}\u0000${identifierKey(id)}`;
-      const known = first.get(key);
-      if (!known || at < known.at || (at === known.at && messageId < known.messageId)) first.set(key, { site, id, at, messageId });
+      const known = ofSite.get(identifierKey(id));
+      if (!known || at < known.at || (at === known.at && messageId < known.messageId)) ofSite.set(identifierKey(id), { site, id, at, messageId });
     }
   }
-  return first;
+  return new Map([...first].map(([site, ofSite]) => [site, [...ofSite.values()]]));
 }
 
 /**
@@ -175,24 +179,14 @@ class NewIdentifiers {
 
 const noNewIdentifiers = new NewIdentifiers();
 
-/** The sighted identifiers the graph does not hold yet, per site. */
-async function newIdentifiers(trx: Db, sightings: Sighting[]): Promise<Map<string, NewIdentifiers>> {
-  const bySite = new Map<string, Sighting[]>();
-  for (const sighting of sightings) {
-    const ofSite = bySite.get(sighting.site);
-    if (ofSite) ofSite.push(sighting);
-    else bySite.set(sighting.site, [sighting]);
+/** Which of a site's sighted identifiers the graph holds already (their keys). */
+async function heldAlready(trx: Db, site: string, sightings: Sighting[]): Promise<Set<string>> {
+  const held = new Set<string>();
+  for (const { kind, values } of byKind(sightings.map((sighting) => sighting.id))) {
+    const rows = await trx.selectFrom('identifiers').select(['kind', 'value']).where('site', '=', site).where('kind', '=', kind).where('value', 'in', values).execute();
+    for (const row of rows) held.add(identifierKey({ kind: row.kind, value: row.value } as Identifier));
   }
-  const fresh = new Map<string, NewIdentifiers>();
-  for (const [site, seen] of bySite) {
-    const held = new Set<string>();
-    for (const { kind, values } of byKind(seen.map((sighting) => sighting.id))) {
-      const rows = await trx.selectFrom('identifiers').select(['kind', 'value']).where('site', '=', site).where('kind', '=', kind).where('value', 'in', values).execute();
-      for (const row of rows) held.add(identifierKey({ kind: row.kind, value: row.value } as Identifier));
-    }
-    fresh.set(site, new NewIdentifiers(seen.filter((sighting) => !held.has(identifierKey(sighting.id)))));
-  }
-  return fresh;
+  return held;
 }
 
 /** An identifier row, its first sighting kept as the earliest. */
@@ -329,7 +323,6 @@ export async function recomputePeople(trx: Db, site: string, start: StrongIdenti
       if (old === id) continue;
       changed = true;
       await trx.updateTable('identifiers').set({ person_id: id }).where('site', '=', site).where('kind', '=', node.kind).where('value', '=', node.value).execute();
-      if (recordedNow.has(key) && old === personId(site, node)) continue;
       // The old id goes where its canonical (first) identifier went.
       if (!newIds.has(old) && (!moved.has(old) || personId(site, node) === old)) moved.set(old, id);
     }
