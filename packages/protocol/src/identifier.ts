@@ -6,8 +6,4 @@ import { isPlaceholderId } from './placeholders.ts';
 export const identifier = z
   .string()
   .max(limits.identifier)
-  .superRefine((value, ctx) => {
-    if (isPlaceholderId(value)) {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is a placeholder, not an identifier` });
-    }
-  });
+  .refine((value) => !isPlaceholderId(value), { error: (issue) => `"${String(issue.input)}" is a placeholder, not an identifier` });

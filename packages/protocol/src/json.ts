@@ -20,57 +20,74 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  */
 export function jsonIssues(value: unknown, path: (string | number)[] = [], depth = 1): JsonIssue[] {
   const issues: JsonIssue[] = [];
-  walk(value, path, depth, issues);
+  walk(value, { prefix: path, keys: [], issues }, depth);
   return issues;
 }
 
-function walk(value: unknown, path: (string | number)[], depth: number, issues: JsonIssue[]): void {
+/**
+ * Where the walk is: the keys down to the value in hand, pushed and popped as it goes, so a valid
+ * value (nearly every one, on every event) costs no path arrays; an issue copies the path it needs.
+ */
+interface Walk {
+  prefix: (string | number)[];
+  keys: (string | number)[];
+  issues: JsonIssue[];
+}
+
+const report = (at: Walk, message: string, last?: string) =>
+  at.issues.push({ path: last === undefined ? [...at.prefix, ...at.keys] : [...at.prefix, ...at.keys, last], message });
+
+function walk(value: unknown, at: Walk, depth: number): void {
   switch (typeof value) {
     case 'string':
-      if (value.length > limits.jsonString) {
-        issues.push({ path, message: `string longer than ${limits.jsonString} characters` });
-      }
+      if (value.length > limits.jsonString) report(at, `string longer than ${limits.jsonString} characters`);
       return;
     case 'number':
       // JSON.parse never yields these, but objects built in code (server libraries) can.
-      if (!Number.isFinite(value)) issues.push({ path, message: 'number must be finite' });
+      if (!Number.isFinite(value)) report(at, 'number must be finite');
       return;
     case 'boolean':
       return;
     case 'object': {
       if (value === null) return;
       if (depth > limits.jsonDepth) {
-        issues.push({ path, message: `nested deeper than ${limits.jsonDepth} levels` });
+        report(at, `nested deeper than ${limits.jsonDepth} levels`);
         return;
       }
       if (Array.isArray(value)) {
         if (value.length > limits.jsonEntries) {
-          issues.push({ path, message: `more than ${limits.jsonEntries} items` });
+          report(at, `more than ${limits.jsonEntries} items`);
           return;
         }
-        value.forEach((item, index) => walk(item, [...path, index], depth + 1, issues));
+        for (let index = 0; index < value.length; index++) descend(value[index], index, at, depth);
         return;
       }
       const keys = Object.keys(value);
       if (keys.length > limits.jsonEntries) {
-        issues.push({ path, message: `more than ${limits.jsonEntries} keys` });
+        report(at, `more than ${limits.jsonEntries} keys`);
         return;
       }
       for (const key of keys) {
         if (key.length > limits.jsonKey) {
-          issues.push({ path: [...path, key.slice(0, 32) + '…'], message: `key longer than ${limits.jsonKey} characters` });
+          report(at, `key longer than ${limits.jsonKey} characters`, key.slice(0, 32) + '…');
         } else if (key === '__proto__') {
           // Copying such a key with plain assignment would replace the object's prototype.
-          issues.push({ path: [...path, key], message: 'key "__proto__" is not allowed' });
+          report(at, 'key "__proto__" is not allowed', key);
         } else {
-          walk((value as Record<string, unknown>)[key], [...path, key], depth + 1, issues);
+          descend((value as Record<string, unknown>)[key], key, at, depth);
         }
       }
       return;
     }
     default:
-      issues.push({ path, message: `${typeof value} is not a JSON value` });
+      report(at, `${typeof value} is not a JSON value`);
   }
+}
+
+function descend(value: unknown, key: string | number, at: Walk, depth: number): void {
+  at.keys.push(key);
+  walk(value, at, depth + 1);
+  at.keys.pop();
 }
 
 const addJsonIssues = (value: unknown, ctx: z.RefinementCtx) => {
