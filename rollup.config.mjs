@@ -58,7 +58,9 @@ export default [
   },
   {
     input: 'packages/collector/src/node/main.ts',
-    output: { file: 'packages/collector/dist/node.mjs', format: 'es', sourcemap: true },
+    // The map names each line's TypeScript file and line for stack traces (npm start runs with
+    // --enable-source-maps); without the sources inside it, Node holds ~11 MB less while it runs.
+    output: { file: 'packages/collector/dist/node.mjs', format: 'es', sourcemap: true, sourcemapExcludeSources: true },
     external: [/^node:/],
     onwarn: quietCycles,
     plugins: [
