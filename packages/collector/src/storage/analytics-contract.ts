@@ -7,6 +7,8 @@ import { eventsAt, shuffled, story, t0 } from './story.ts';
 import { keptStaging } from '../analytics/kept-staging.ts';
 import { stagedOwners, traitKeysOf } from '../analytics/staged-owners.ts';
 import { b2bStageModel, defaultStageModel } from '../journey/stages.ts';
+import { touchpointsOf, type JourneyEvent } from '../journey/touchpoints.ts';
+import { eventsPerRead } from './journey/rollup.ts';
 import { januaryDay, pageView, testId, trackCall } from '../testing/events.ts';
 
 const writeKey = 'wk_contract_0123456789';
@@ -70,7 +72,7 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
   describe(`analytics contract: ${name}`, () => {
     const open = opener(subject);
 
-    async function collector(storage: Storage) {
+    async function collector(storage: Storage, { told = true } = {}) {
       const app = createCollector({
         storage,
         config: { writeKeys: [{ key: writeKey, site: 'default', allowedOrigins: '*' }], secretKey, analyticsMaxAge: 0, rateLimit: { perWriteKey: { perSecond: 0, burst: 0 }, perIp: { perSecond: 0, burst: 0 } } },
@@ -84,6 +86,7 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
         const response = await app.request(path, { headers: { Authorization: `Bearer ${secretKey}` } });
         return { status: response.status, body: await response.json() };
       };
+      if (!told) return { app, send, get };
       await send(january());
       await storage.importTouchpoints('default', [{ source: 'salesforce', externalId: 'opp-7', type: 'closed_won', occurredAt: Date.parse(day(20)), email: 'cleo@globex.com', accountId: 'globex' }], {
         window: 3_600_000,
@@ -291,6 +294,27 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       await send([busy[4]]);
       await storage.journeyVersion();
       expect(await sessions(storage)).toEqual(expected);
+    });
+
+    it('derives a device with a long history in parts as it would in one read', { timeout: 60_000 }, async () => {
+      const at = (seconds: number) => new Date(Date.UTC(2026, 0, 12) + seconds * 1000).toISOString();
+      // A crawler: a page every 20 s, more events than one read holds; one pause of an hour, a
+      // newsletter landing, key events here and there, and the last session running across the
+      // parts the first build reads.
+      const crawler = Array.from({ length: eventsPerRead + 700 }, (_, i) => {
+        const seconds = i * 20 + (i >= 400 ? 3_600 : 0);
+        if (i % 450 === 449) return track('crawler', at(seconds), 'Signed Up', `/p${i}`);
+        return page('crawler', at(seconds), `/p${i}`, i === 400 ? { campaign: { source: 'newsletter', medium: 'email', name: 'feb' } } : {});
+      });
+      const storage = await open();
+      const { send } = await collector(storage, { told: false });
+      for (let start = 0; start < crawler.length; start += 500) await send(crawler.slice(start, start + 500));
+      await storage.journeyVersion();
+      const shape = (t: { id: string; kind: string; at: number; name: string; channel: string; campaign: string }) => [t.id, t.kind, t.at, t.name, t.channel, t.campaign];
+      const found = (await storage.journeyFacts('default', { personTraits: [], autoAccounts: false })).touchpoints.map(shape);
+      const expected = touchpointsOf(crawler as unknown as JourneyEvent[]).touchpoints.map(shape);
+      expect(expected.filter(([, kind]) => kind === 'session')).toHaveLength(2);
+      expect(found.sort()).toEqual(expected.sort());
     });
 
     it('extends devices’ sessions event by event as deriving them whole would, landings that change late included', { timeout: 60_000 }, async () => {

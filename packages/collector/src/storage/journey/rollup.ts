@@ -11,7 +11,7 @@
  * the new events (a gap of over 30 minutes) onward, so a device's long history is not read again
  * for every new visit.
  */
-import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database, JourneyTouchpointsTable } from '../schema.ts';
 import { inOrder, type RunWrites } from '../identity/apply.ts';
 import { chunk, unindexed } from '../identity/scope.ts';
@@ -36,6 +36,16 @@ export const eventsPerPass = 2_000;
  * throughput; a query that waits for the rollup catches up in passes of `eventsPerPass`.
  */
 export const eventsPerBackgroundPass = 500;
+
+/**
+ * Events of one device read at a time when its touchpoints are derived from a long way back (the
+ * first build, a boundary hours before): the first part is derived, and each next part extends its
+ * latest session, as following does. One device's history (a crawler's, a load test's: tens of
+ * thousands of events in a session that never ends) then costs what this many events cost, not
+ * all of it at once; read whole, the ingestion benchmark's one device made the first build hold
+ * ~70 MB and the collector's peak RSS double.
+ */
+export const eventsPerRead = 2_000;
 
 const rollup = 'touchpoints';
 
@@ -478,31 +488,33 @@ export async function deriveStreams(trx: Db, site: string, streams: StreamChange
       let query = select().where('user_id', '=', user).where('anonymous_id', 'is', null);
       if (from !== null) query = query.where('timestamp', '>=', from);
       events = await query.execute();
-    } else if (since === null) {
-      events = await select().where('anonymous_id', '=', stream).execute();
     } else {
-      const read = recent.get(stream) ?? [];
-      const within = boundaryWithin(read, since);
-      from = within ?? (await sessionBoundary(trx, site, stream, Math.min(since, Number(read[0]?.timestamp ?? since))));
-      events = within !== undefined ? read.filter((row) => Number(row.timestamp) >= from!) : await select().where('anonymous_id', '=', stream).where('timestamp', '>=', from).execute();
+      const read = since === null ? [] : (recent.get(stream) ?? []);
+      const within = since === null ? undefined : boundaryWithin(read, since);
+      if (within !== undefined) {
+        from = within;
+        events = read.filter((row) => Number(row.timestamp) >= within);
+      } else {
+        from = since === null ? null : await sessionBoundary(trx, site, stream, Math.min(since, Number(read[0]?.timestamp ?? since)));
+        const derived = await deriveDevice(select, site, stream, from);
+        if (derived) {
+          rows.push(...derived.rows);
+          removals.push([stream, from]);
+          sessions.push([stream, derived.kept]);
+          continue;
+        }
+        // A part that cannot extend the one before it (rare: a landing that changes after its
+        // session had touchpoints): the device is read whole.
+        let query = select().where('anonymous_id', '=', stream);
+        if (from !== null) query = query.where('timestamp', '>=', from);
+        events = await query.execute();
+      }
     }
-    const byMessage = new Map<string, EventRow>();
-    const parsed = events.map((row) => {
-      const event = JSON.parse(row.payload) as JourneyEvent;
-      byMessage.set(event.messageId, row);
-      return event;
-    });
-    for (const touchpoint of touchpointsOf(parsed).touchpoints) {
-      // A session is whoever's its first event was; a key event, whoever's it is.
-      const origin = byMessage.get(touchpoint.kind === 'session' ? touchpoint.id.slice('session:'.length) : touchpoint.id)!;
-      rows.push(touchpointRow(site, stream, touchpoint, originOf(origin)));
-    }
+    const derived = derive(site, stream, events);
+    rows.push(...derived.rows);
     removals.push([stream, from]);
-    if (user === null) {
-      // From a session boundary on, the events read hold the device's latest session whole.
-      const open = latestSession(parsed);
-      sessions.push([stream, open && { open, origin: originOf(byMessage.get(open.first.messageId)!) }]);
-    }
+    // From a session boundary on, the events read hold the device's latest session whole.
+    if (user === null) sessions.push([stream, derived.kept]);
   }
   // One statement per stream: an OR of streams makes SQLite walk the whole site's index.
   for (const [stream, from] of removals) {
@@ -513,6 +525,70 @@ export async function deriveStreams(trx: Db, site: string, streams: StreamChange
   writes.push(...upsertTouchpoints(trx, rows, options.maxParameters), ...keepSessions(trx, site, sessions, options.maxParameters));
   await runWrites(trx, writes);
 }
+
+/** A stream's touchpoints from these events of it, and (a device's) the latest session they make. */
+function derive(site: string, stream: string, events: readonly EventRow[]): { rows: TouchpointRow[]; kept: KeptSession | undefined } {
+  const byMessage = new Map<string, EventRow>();
+  const parsed = events.map((row) => {
+    const event = JSON.parse(row.payload) as JourneyEvent;
+    byMessage.set(event.messageId, row);
+    return event;
+  });
+  const rows: TouchpointRow[] = [];
+  for (const touchpoint of touchpointsOf(parsed).touchpoints) {
+    // A session is whoever's its first event was; a key event, whoever's it is.
+    const origin = byMessage.get(touchpoint.kind === 'session' ? touchpoint.id.slice('session:'.length) : touchpoint.id)!;
+    rows.push(touchpointRow(site, stream, touchpoint, originOf(origin)));
+  }
+  const open = latestSession(parsed);
+  return { rows, kept: open && { open, origin: originOf(byMessage.get(open.first.messageId)!) } };
+}
+
+/**
+ * A device's touchpoints from `from` on (null: from its first event), read `eventsPerRead` events
+ * at a time in session order: the first part derived, each next one extending the latest session as
+ * following does. Undefined when a part cannot extend it; the caller then reads the device whole.
+ */
+async function deriveDevice(
+  select: () => SelectQueryBuilder<Database, 'events', EventRow>,
+  site: string,
+  device: string,
+  from: number | null,
+): Promise<{ rows: TouchpointRow[]; kept: KeptSession | undefined } | undefined> {
+  const keyEvents = keyEventSet();
+  let rows: TouchpointRow[] = [];
+  let kept: KeptSession | undefined;
+  let last: { at: number; messageId: string } | undefined;
+  for (;;) {
+    let query = select().where('anonymous_id', '=', device);
+    if (from !== null) query = query.where('timestamp', '>=', from);
+    if (last) {
+      const { at, messageId } = last;
+      query = query.where((eb) => eb.or([eb('timestamp', '>', at), eb.and([eb('timestamp', '=', at), eb('message_id', '>', messageId)])]));
+    }
+    const part = await query.orderBy('timestamp').orderBy('message_id').limit(eventsPerRead).execute();
+    if (kept === undefined) {
+      ({ rows, kept } = derive(site, device, part));
+    } else {
+      const fresh = part.map((row): Fresh => {
+        const event = JSON.parse(row.payload) as JourneyEvent;
+        return { event, order: orderOf(event), origin: originOf(row) };
+      });
+      // The database's order of equal times may not be ours (PostgreSQL's collation).
+      fresh.sort((a, b) => inSessionOrder(a.order, b.order));
+      const extended = extend(site, device, kept, fresh, keyEvents);
+      if (!extended) return undefined;
+      // A session extended again replaces its entry touchpoint (same id): the latest one stands.
+      rows.push(...extended.rows);
+      kept = extended.kept;
+    }
+    if (part.length < eventsPerRead) return { rows: dedupe(rows), kept };
+    last = { at: Number(part.at(-1)!.timestamp), messageId: (JSON.parse(part.at(-1)!.payload) as JourneyEvent).messageId };
+  }
+}
+
+/** Touchpoints by id, the last of each: one statement may not upsert the same row twice. */
+const dedupe = (rows: readonly TouchpointRow[]): TouchpointRow[] => [...new Map(rows.map((row) => [row.id, row])).values()];
 
 /**
  * The boundary before `since` among a device's events (time order) when they show it: the first
