@@ -198,6 +198,19 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     (timer as { unref?: () => void }).unref?.();
     scheduled = { timer, at };
   };
+  /**
+   * An append once its transaction has run: the fsync, then the rollup told. A step of its own, so
+   * the wait holds the answer and not the events (under load that wait outlasts two young-generation
+   * collections, and rows held through it were promoted to the old generation).
+   */
+  const durable = (inserted: boolean[]) =>
+    guard(async () => {
+      // Outside the group commit, so the next group's transaction runs while this one syncs.
+      await afterCommit?.();
+      if (inserted.includes(true)) followSoon();
+      return { inserted };
+    });
+
   const followPass = () =>
     afterFollowing(async () => {
       const started = Date.now();
@@ -214,14 +227,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
 
   return {
     appendEvents: (events) =>
-      guard(async () => {
-        if (events.length === 0) return { inserted: [] };
-        const inserted = (await commit(events)) as boolean[];
-        // Outside the group commit, so the next group's transaction runs while this one syncs.
-        await afterCommit?.();
-        if (inserted.includes(true)) followSoon();
-        return { inserted };
-      }),
+      events.length === 0 ? guard(async () => ({ inserted: [] })) : guard(() => commit(events) as Promise<boolean[]>).then(durable),
 
     listEvents: (query: EventQuery) =>
       guard(async (): Promise<EventPage> => {

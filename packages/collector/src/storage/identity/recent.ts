@@ -17,13 +17,19 @@ export function createFactFilter(maxEntries = 100_000, ttl = 10 * 60_000, now: (
     return !!entry && entry.until > now() && entry.first <= at && at <= entry.last + slack;
   };
   const note = (key: string, at: number, widen: boolean) => {
-    const entry = known.get(key);
-    known.delete(key);
-    if (known.size >= maxEntries) known.delete(known.keys().next().value!);
-    const first = Math.min(at, entry?.first ?? at);
     // A first-seen fact covers everything after it; an activity window only what it spans.
-    const last = widen ? Math.max(at, entry?.last ?? at) : Infinity;
-    known.set(key, { first, last, until: now() + ttl });
+    const entry = known.get(key);
+    if (entry) {
+      // Updated where it is: the same device on every event would otherwise delete and add its
+      // key each time, and the map's table be rebuilt over and over.
+      entry.first = Math.min(at, entry.first);
+      entry.last = widen ? Math.max(at, entry.last) : Infinity;
+      entry.until = now() + ttl;
+      return;
+    }
+    // Full: the entry noted longest ago goes (first added, first out).
+    if (known.size >= maxEntries) known.delete(known.keys().next().value!);
+    known.set(key, { first: at, last: widen ? at : Infinity, until: now() + ttl });
   };
 
   return {
