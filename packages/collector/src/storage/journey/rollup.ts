@@ -45,7 +45,7 @@ export const eventsPerBackgroundPass = 500;
  * all of it at once; read whole, the ingestion benchmark's one device made the first build hold
  * ~70 MB and the collector's peak RSS double.
  */
-export const eventsPerRead = 2_000;
+export const eventsPerRead = 500;
 
 const rollup = 'touchpoints';
 
