@@ -60,6 +60,22 @@ const candidate = fc.record(
 const answer = (result: z.ZodSafeParseResult<unknown>) =>
   result.success ? { data: result.data } : { issues: result.error.issues.map(({ path, message, code }) => ({ path, message, code })) };
 
+/** The compiled schema's answer and the walk's agree on every input; both kinds of answer occur. */
+async function expectSameAnswers(schema: z.ZodType, inputs: fc.Arbitrary<unknown>): Promise<void> {
+  let valid = 0;
+  await fc.assert(
+    fc.asyncProperty(inputs, async (input) => {
+      const compiled = answer(schema.safeParse(input));
+      if ('data' in compiled) valid += 1;
+      expect(compiled).toEqual(answer(await schema.safeParseAsync(input)));
+    }),
+    { numRuns: runs },
+  );
+  // The property says little unless both answers occur.
+  expect(valid).toBeGreaterThan(runs / 20);
+  expect(valid).toBeLessThan(runs);
+}
+
 describe('compiled wire schemas', () => {
   it('compile: a zod upgrade that could not compile them would quietly make validation 4–5× slower', () => {
     expect(() => z.compile(event, { strict: true })).not.toThrow();
@@ -67,18 +83,7 @@ describe('compiled wire schemas', () => {
   });
 
   it('answer every event as zod’s walk does (safeParseAsync never takes the compiled path)', async () => {
-    let valid = 0;
-    await fc.assert(
-      fc.asyncProperty(candidate, async (input) => {
-        const compiled = answer(event.safeParse(input));
-        if ('data' in compiled) valid += 1;
-        expect(compiled).toEqual(answer(await event.safeParseAsync(input)));
-      }),
-      { numRuns: runs },
-    );
-    // The property says little unless both answers occur.
-    expect(valid).toBeGreaterThan(runs / 20);
-    expect(valid).toBeLessThan(runs);
+    await expectSameAnswers(event, candidate);
   });
 
   it('answer every batch envelope as zod’s walk does', async () => {
@@ -92,16 +97,6 @@ describe('compiled wire schemas', () => {
       },
       { requiredKeys: ['batch'] },
     );
-    let valid = 0;
-    await fc.assert(
-      fc.asyncProperty(envelope, async (input) => {
-        const compiled = answer(batchEnvelope.safeParse(input));
-        if ('data' in compiled) valid += 1;
-        expect(compiled).toEqual(answer(await batchEnvelope.safeParseAsync(input)));
-      }),
-      { numRuns: runs },
-    );
-    expect(valid).toBeGreaterThan(runs / 20);
-    expect(valid).toBeLessThan(runs);
+    await expectSameAnswers(batchEnvelope, envelope);
   });
 });
