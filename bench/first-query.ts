@@ -7,7 +7,11 @@
  *   node bench/first-query.ts <database file> <path with query string> [delay ms]
  */
 import { createCollector } from '../packages/collector/src/app.ts';
+import { tuneHeap } from '../packages/collector/src/node/heap.ts';
 import { openSqliteStorage } from '../packages/collector/src/storage/sqlite/index.ts';
+
+// The heap as the collector's own process sizes it.
+if (!process.env.BENCH_V8_DEFAULTS) tuneHeap();
 
 const [file, path, delay = '0'] = process.argv.slice(2);
 if (!file || !path) throw new Error('usage: node bench/first-query.ts <database file> <path>');

@@ -6,7 +6,8 @@
  * account; the next ones reuse that while nothing changes), and GET /v1/persons/:ref/journey and
  * GET /v1/accounts/:ref/journey for the biggest accounts and their people. Writes docs/BENCHMARKS.md.
  *
- *   node bench/journeys.ts        (BENCH_PEOPLE=5000 BENCH_ACCOUNTS=200 BENCH_EVENTS=100000 by default)
+ *   node bench/journeys.ts        (BENCH_PEOPLE=5000 BENCH_ACCOUNTS=200 BENCH_EVENTS=100000 by default;
+ *                                  BENCH_V8_DEFAULTS=1 for V8's own heap sizing rather than the collector's)
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,10 @@ import { generate } from '../packages/generator/src/index.ts';
 import { createCollector } from '../packages/collector/src/app.ts';
 import { openSqliteStorage } from '../packages/collector/src/storage/sqlite/index.ts';
 import { machine, writeSection } from './report.ts';
+import { tuneHeap } from '../packages/collector/src/node/heap.ts';
+
+// The heap as the collector's own process sizes it (BENCH_V8_DEFAULTS=1: V8's own sizing).
+if (!process.env.BENCH_V8_DEFAULTS) tuneHeap();
 
 const run = promisify(execFile);
 const people = Number(process.env.BENCH_PEOPLE ?? 5_000);
