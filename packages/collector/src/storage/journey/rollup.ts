@@ -561,10 +561,12 @@ async function deriveDevice(
   let last: { at: number; messageId: string } | undefined;
   for (;;) {
     let query = select().where('anonymous_id', '=', device);
-    if (from !== null) query = query.where('timestamp', '>=', from);
+    // From where the last part ended, as the index's range: each part reads only its own events.
+    const lower = last?.at ?? from;
+    if (lower !== null) query = query.where('timestamp', '>=', lower);
     if (last) {
       const { at, messageId } = last;
-      query = query.where((eb) => eb.or([eb('timestamp', '>', at), eb.and([eb('timestamp', '=', at), eb('message_id', '>', messageId)])]));
+      query = query.where((eb) => eb.or([eb('timestamp', '>', at), eb('message_id', '>', messageId)]));
     }
     const part = await query.orderBy('timestamp').orderBy('message_id').limit(eventsPerRead).execute();
     if (kept === undefined) {
