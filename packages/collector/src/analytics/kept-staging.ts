@@ -3,8 +3,9 @@
  * read again and staged again. The events since the last version name streams and accounts; the
  * people of those streams (as held, and as the identity tables say now) and every stream of those
  * people are read in rounds until nothing new comes up, since a merge moves a person's touchpoints on
- * devices the new events never named. An admin change, an import or a change reaching more than a
- * tenth of the site stages the whole site again (docs/ANALYTICS.md).
+ * devices the new events never named. An import is followed from the people it reached; an admin
+ * change, an import that cannot say whom it reached, or a change reaching more than a tenth of the
+ * site stages the whole site again (docs/ANALYTICS.md).
  */
 import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from '../storage/journey/facts.ts';
 import type { StageModel } from '../journey/stages.ts';
@@ -129,9 +130,9 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
     if (changes.version === kept.version) return { ...kept, restaged: null };
     const limit = Math.max(1_000, kept.journeys.people / 10);
     const streams = new Set(changes.streams);
-    const persons = new Set<string>();
+    const persons = new Set(changes.persons);
     const reads: ScopedJourneyFacts[] = [];
-    let next: JourneyScope = { streams: changes.streams, persons: [], accounts: changes.accounts };
+    let next: JourneyScope = { streams: changes.streams, persons: changes.persons, accounts: changes.accounts };
     while (next.streams.length > 0 || next.persons.length > 0 || next.accounts.length > 0) {
       const read = await storage.scopedJourneyFacts(site, options.facts, next);
       reads.push(read);
@@ -147,6 +148,8 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
       for (const person of next.persons) persons.add(person);
       if (persons.size > limit || streams.size > limit * 4) return whole(site);
     }
+    // A change that reached nobody staged here (an import of what was there, another site's).
+    if (reads.length === 0) return { journeys: kept.journeys, version: changes.version, restaged: null };
     const scope = { streams: [...streams], persons: [...persons], accounts: [] };
     const restaged = kept.journeys.apply(merged(reads), scope);
     if (!restaged) return whole(site);

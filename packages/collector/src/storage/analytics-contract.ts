@@ -405,6 +405,25 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       await inStep('the rest');
       // An account claiming a domain anew moves people by their work email: that one is staged whole.
       expect(wholeReads()).toBeLessThanOrEqual(3);
+
+      // Imports restage the people they name (and their accounts), not the site: a demo by email,
+      // a won deal by user id crediting an account, a lead the graph does not know, and the same
+      // file again.
+      const imports = wholeReads();
+      const crm = [
+        { source: 'hubspot', externalId: 'demo-1', type: 'demo', occurredAt: Date.parse(day(16)), email: 'ann@northwind.io' },
+        { source: 'salesforce', externalId: 'opp-9', type: 'closed_won', occurredAt: Date.parse(day(17)), userId: 'u-ben', accountId: 'northwind' },
+        { source: 'hubspot', externalId: 'lead-1', type: 'webinar', occurredAt: Date.parse(day(17)), email: 'nobody@nowhere.example' },
+      ];
+      for (const [step, file] of [['an import', crm], ['the same import again', crm]] as const) {
+        await storage.importTouchpoints('default', file, { window: 3_600_000, now: Date.parse(day(18)) });
+        await inStep(step);
+      }
+      expect(wholeReads(), 'imports naming known people').toBe(imports);
+      // A touchpoint crediting an account with nobody the graph knows is read only with the whole site.
+      await storage.importTouchpoints('default', [{ source: 'hubspot', externalId: 'lead-2', type: 'webinar', occurredAt: Date.parse(day(18)), email: 'lead@globex.com', accountId: 'globex' }], { window: 3_600_000, now: Date.parse(day(19)) });
+      await inStep('an import crediting an account only');
+      expect(wholeReads()).toBe(imports + 1);
       await storage.erasePerson('default', 'u-ann');
       await inStep('erasure');
     });

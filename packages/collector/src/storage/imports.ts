@@ -3,6 +3,7 @@ import type { Database } from './schema.ts';
 import type { ImportedOwner, ImportResult } from './port.ts';
 import type { OfflineTouchpoint } from '../import/offline-touchpoint.ts';
 import { chunk } from './identity/scope.ts';
+import { importReach, type ChangeScope } from './journey/change-scopes.ts';
 
 type Db = Kysely<Database>;
 
@@ -64,6 +65,12 @@ export async function importTouchpoints(trx: Db, site: string, touchpoints: read
     results.push({ status: 'imported', id: importedId(touchpoint) });
   }
   return results;
+}
+
+/** Whom the touchpoints an import stored reach (`results` as importTouchpoints gave them). */
+export function importedReach(trx: Db, site: string, touchpoints: readonly OfflineTouchpoint[], results: readonly ImportResult[]): Promise<ChangeScope | null> {
+  const stored = touchpoints.filter((_, index) => results[index]!.status === 'imported');
+  return importReach(trx, site, stored.map((touchpoint) => ({ ...personKey(touchpoint), account_id: touchpoint.accountId ?? null, domain: touchpoint.domain ?? null })));
 }
 
 /** A person's or an account's imported touchpoints, in time order (then by id). */

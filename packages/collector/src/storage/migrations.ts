@@ -193,6 +193,17 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0008-journey-change-scopes': {
+      async up(db: Kysely<any>) {
+        // Whom each import or admin change reached, under its number (storage/journey/change-scopes.ts).
+        await db.schema
+          .createTable('journey_change_scopes')
+          .addColumn('change', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.primaryKey())
+          .addColumn('site', 'text', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -120,8 +120,9 @@ export interface JourneyStore {
   journeyVersion(): Promise<string>;
   /**
    * What may have changed in a site's journey facts since a version: the streams (devices, and
-   * `user:<id>` for each user id) and accounts that events since then name, or `full` when the
-   * change is not one of events (an admin change, an import) or is too large to follow.
+   * `user:<id>` for each user id) and accounts that events since then name, and the people that
+   * imports since then reached; or `full` when a change cannot say whom it reached (an admin
+   * change, an import crediting an account with no one the graph knows) or is too large to follow.
    */
   journeyChanges(site: string, since: string): Promise<JourneyChanges>;
   /** Part of a site's journey facts, and who and what else it reaches now (see JourneyScope). */
@@ -135,7 +136,7 @@ export interface JourneyStore {
   saveStaging(site: string, key: string, saved: SavedStaging): Promise<boolean>;
 }
 
-export type JourneyChanges = { version: string } & ({ full: true } | { full: false; streams: string[]; accounts: string[] });
+export type JourneyChanges = { version: string } & ({ full: true } | { full: false; streams: string[]; persons: string[]; accounts: string[] });
 
 /** Webhook subscriptions and their outbox (storage/webhooks.ts). */
 export interface WebhookStore {

@@ -23,6 +23,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   journey_stages: { site: string; owner_kind: string; owner_id: string; stage: string; entered_at: number };
   journey_stagings: { site: string; part: number; parts: number; key: string; version: string; data: string };
+  /** JSON scope: storage/journey/change-scopes.ts. */
+  journey_change_scopes: { change: number; site: string; scope: string };
 }
 
 export interface WebhooksTable {

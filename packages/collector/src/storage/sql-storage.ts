@@ -15,12 +15,13 @@ import { applyFacts, type EventFacts, type RunWrites } from './identity/apply.ts
 import { createFactFilter } from './identity/recent.ts';
 import { accountEvents, accountPeople, accountRecord, personParts, personRecord, personTimeline, resolveAccount, resolvePerson } from './identity/read.ts';
 import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity/admin.ts';
-import { importedTouchpoints, importTouchpoints } from './imports.ts';
+import { importedReach, importedTouchpoints, importTouchpoints } from './imports.ts';
 import { queryLimits, unindexed, type ScopedEvent } from './identity/scope.ts';
 import { personId } from '../identity/resolve.ts';
 import { changedSince, countAdminChange, deriveStreams, eventsPerBackgroundPass, factsVersion, followEvents } from './journey/rollup.ts';
 import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
 import { forgetStagings, saveStaging, savedStaging } from './journey/saved-staging.ts';
+import { changeScopes, forgetChangeScopes, logChangeScope, type ChangeScope } from './journey/change-scopes.ts';
 import { exportAccounts, exportPeople } from './export.ts';
 import { claimDeliveries, createWebhook, deleteWebhook, enqueue, listDeliveries, listWebhooks, outboxBefore, recordStages, replayDelivery, resetStages, settleDelivery } from './webhooks.ts';
 
@@ -154,12 +155,13 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
   });
 
   // Changes that reach the journey facts without new events (admin merges, splits, erasure,
-  // imports) are counted with them: kept staging then stages whole.
-  const writeGraph = <T>(change: (trx: Kysely<Database>) => Promise<T>) =>
+  // imports) are counted with them, and logged with whom they reached where they can say:
+  // kept staging follows those and stages whole for the others.
+  const writeGraph = <T>(site: string, change: (trx: Kysely<Database>) => Promise<T>, reached?: (trx: Kysely<Database>, result: T) => Promise<ChangeScope | null>) =>
     guard(async () => {
       const counted = async (trx: Kysely<Database>) => {
         const result = await change(trx);
-        await countAdminChange(trx);
+        await logChangeScope(trx, site, await countAdminChange(trx), reached ? await reached(trx, result) : null);
         return result;
       };
       const [result] = await commit([counted]);
@@ -281,7 +283,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       }),
 
     splitPerson: (site, ref, identifiers) =>
-      writeGraph(async (trx) => {
+      writeGraph(site, async (trx) => {
         const id = await resolvePerson(trx, site, ref);
         if (id === null) return null;
         await splitPerson(trx, site, id, identifiers, now(), `split:${crypto.randomUUID()}`);
@@ -292,7 +294,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       }),
 
     mergePeople: (site, into, other) =>
-      writeGraph(async (trx) => {
+      writeGraph(site, async (trx) => {
         const [target, source] = await Promise.all([resolvePerson(trx, site, into), resolvePerson(trx, site, other)]);
         if (target === null || source === null) return null;
         await mergePeople(trx, site, target, source, now(), `merge:${crypto.randomUUID()}`);
@@ -300,7 +302,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       }),
 
     mergeAccounts: (site, into, other) =>
-      writeGraph(async (trx) => {
+      writeGraph(site, async (trx) => {
         const options = { autoAccounts: false };
         const [target, source] = await Promise.all([resolveAccount(trx, site, into, options), resolveAccount(trx, site, other, options)]);
         if (!target || !source) return null;
@@ -309,12 +311,13 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       }),
 
     erasePerson: (site, ref) =>
-      writeGraph(async (trx) => {
+      writeGraph(site, async (trx) => {
         const id = await resolvePerson(trx, site, ref);
         if (id === null) return null;
         const parts = await personParts(trx, site, id);
         const counts = await erasePerson(trx, site, id);
         await forgetStagings(trx, site);
+        await forgetChangeScopes(trx, site);
         // Their devices' touchpoints go with their events (a shared device keeps the others').
         const streams = [...parts.stretches.map((stretch) => stretch.anonymous_id), ...parts.unclaimed, ...parts.strong.filter((s) => s.kind === 'userId').map((s) => `user:${s.value}`)];
         await deriveStreams(trx, site, new Map(streams.map((stream) => [stream, null])), rollupOptions);
@@ -322,7 +325,12 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         return counts;
       }),
 
-    importTouchpoints: (site, touchpoints, { window, now: at }) => writeGraph((trx) => importTouchpoints(trx, site, touchpoints, window, at)),
+    importTouchpoints: (site, touchpoints, { window, now: at }) =>
+      writeGraph(
+        site,
+        (trx) => importTouchpoints(trx, site, touchpoints, window, at),
+        (trx, results) => importedReach(trx, site, touchpoints, results),
+      ),
 
     importedTouchpoints: (site, owner) => guard(() => importedTouchpoints(db, site, owner)),
 
@@ -346,9 +354,11 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         const version = `${position}:${changes}:${late}`;
         // Late commits move no position: the margin changedSince looks back covers them.
         const [from, fromChanges] = since.split(':').map(Number);
-        if (fromChanges !== changes || !(from! <= position)) return { version, full: true };
-        const changed = await changedSince(db, site, Math.max(0, from! - rollupOptions.lookback), position, maxFollowedChanges);
-        return changed ? { version, full: false, ...changed } : { version, full: true };
+        if (!(from! <= position)) return { version, full: true };
+        const reached = await changeScopes(db, site, fromChanges!, changes);
+        const changed = reached && (await changedSince(db, site, Math.max(0, from! - rollupOptions.lookback), position, maxFollowedChanges));
+        if (!reached || !changed) return { version, full: true };
+        return { version, full: false, streams: [...new Set([...changed.streams, ...reached.streams])], persons: reached.persons, accounts: [...new Set([...changed.accounts, ...reached.accounts])] };
       }),
 
     scopedJourneyFacts: (site, factsOptions, scope) => guard(() => scopedJourneyFacts(db, site, factsOptions, scope)),

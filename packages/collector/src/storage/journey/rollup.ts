@@ -72,8 +72,11 @@ export async function factsVersion(db: Db): Promise<{ position: number; changes:
   return { position: seq(rollup), changes: seq(adminChanges), late: seq(lateCommits) };
 }
 
-/** Counts an admin change, in its transaction. */
-export const countAdminChange = (trx: Db) => count(trx, adminChanges);
+/** Counts an admin change, in its transaction; resolves with its number. */
+export async function countAdminChange(trx: Db): Promise<number> {
+  await count(trx, adminChanges);
+  return (await factsVersion(trx)).changes;
+}
 
 const count = (trx: Db, name: string) =>
   trx

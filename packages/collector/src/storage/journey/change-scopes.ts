@@ -1,0 +1,94 @@
+/**
+ * What each change that reaches the journey facts without events (an import, an admin change)
+ * reached, logged under its number: a reader whose staging is a few changes behind follows them
+ * as it follows new events, restaging those people rather than the whole site. A change that
+ * cannot say whom it reached logs nothing, and a reader asked to follow it stages whole.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+import { chunk } from '../identity/scope.ts';
+import { isFreeMailDomain } from '../../identity/free-mail.ts';
+
+type Db = Kysely<Database>;
+
+/** Whom a change reached: streams (devices, `user:<id>`), people and accounts (ids as sent). */
+export interface ChangeScope {
+  streams: string[];
+  persons: string[];
+  accounts: string[];
+}
+
+/**
+ * Changes kept in the log. A staging further behind than this stages whole: by then most of the
+ * site has likely changed anyway.
+ */
+export const loggedChanges = 500;
+
+/** A change reaching more people than this is logged as reaching everyone (nothing logged). */
+export const maxScopedPersons = 5_000;
+
+/** Logs whom change `change` of the site reached (null: it cannot say), and forgets the oldest. */
+export async function logChangeScope(trx: Db, site: string, change: number, scope: ChangeScope | null): Promise<void> {
+  if (scope && scope.persons.length <= maxScopedPersons) {
+    await trx.insertInto('journey_change_scopes').values({ change, site, scope: JSON.stringify(scope) }).execute();
+  }
+  await trx.deleteFrom('journey_change_scopes').where('change', '<=', change - loggedChanges).execute();
+}
+
+/**
+ * Whom the changes after number `after` up to `upTo` reached in a site, or null when one of them
+ * logged nothing (it reached everyone, or it is no longer kept).
+ */
+export async function changeScopes(db: Db, site: string, after: number, upTo: number): Promise<ChangeScope | null> {
+  if (upTo <= after) return upTo === after ? { streams: [], persons: [], accounts: [] } : null;
+  const rows = await db.selectFrom('journey_change_scopes').select(['change', 'site', 'scope']).where('change', '>', after).where('change', '<=', upTo).execute();
+  if (rows.length !== upTo - after) return null;
+  const streams = new Set<string>();
+  const persons = new Set<string>();
+  const accounts = new Set<string>();
+  for (const row of rows) {
+    if (row.site !== site) continue;
+    const scope = JSON.parse(row.scope) as ChangeScope;
+    for (const stream of scope.streams) streams.add(stream);
+    for (const person of scope.persons) persons.add(person);
+    for (const account of scope.accounts) accounts.add(account);
+  }
+  return { streams: [...streams], persons: [...persons], accounts: [...accounts] };
+}
+
+/** Who an imported touchpoint names, as stored. */
+export interface ImportedWho {
+  person_kind: string | null;
+  person_value: string | null;
+  account_id: string | null;
+  domain: string | null;
+}
+
+/**
+ * Whom new imported touchpoints reach: the people their email or user id belongs to now, who are
+ * staged again with their accounts. One naming nobody the graph knows reaches no staging, unless
+ * it credits an account by id or a work domain: account-only touchpoints are read only with the
+ * whole site, so such an import reaches everyone (null).
+ */
+export async function importReach(trx: Db, site: string, imported: readonly ImportedWho[]): Promise<ChangeScope | null> {
+  const named = new Map<string, Set<string>>();
+  for (const who of imported) if (who.person_kind !== null) named.set(who.person_kind, (named.get(who.person_kind) ?? new Set()).add(who.person_value!));
+  const owners = new Map<string, string>();
+  for (const [kind, values] of named) {
+    // 80 values a statement: D1 binds at most 100 parameters.
+    for (const part of chunk([...values], 80)) {
+      const rows = await trx.selectFrom('identifiers').select(['value', 'person_id']).where('site', '=', site).where('kind', '=', kind).where('value', 'in', part).execute();
+      for (const row of rows) owners.set(`${kind}:${row.value}`, row.person_id);
+    }
+  }
+  const persons = new Set<string>();
+  for (const who of imported) {
+    const person = who.person_kind === null ? undefined : owners.get(`${who.person_kind}:${who.person_value}`);
+    if (person !== undefined) persons.add(person);
+    else if (who.account_id !== null || (who.domain !== null && !isFreeMailDomain(who.domain))) return null;
+  }
+  return { streams: [], persons: [...persons], accounts: [] };
+}
+
+/** Forgets what a site's changes reached (an erasure: a scope names the person erased); readers behind stage whole. */
+export const forgetChangeScopes = async (trx: Db, site: string): Promise<void> => void (await trx.deleteFrom('journey_change_scopes').where('site', '=', site).execute());
