@@ -419,7 +419,12 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
         await storage.importTouchpoints('default', file, { window: 3_600_000, now: Date.parse(day(18)) });
         await inStep(step);
       }
-      expect(wholeReads(), 'imports naming known people').toBe(imports);
+      // An admin merge and its split restage the people they name, and whoever shares their devices.
+      await storage.mergePeople('default', 'u-ben', 'u-dan');
+      await inStep('a merge');
+      await storage.splitPerson('default', 'u-ben', [{ kind: 'userId', value: 'u-dan' }]);
+      await inStep('a split');
+      expect(wholeReads(), 'imports naming known people, a merge and a split').toBe(imports);
       // A touchpoint crediting an account with nobody the graph knows is read only with the whole site.
       await storage.importTouchpoints('default', [{ source: 'hubspot', externalId: 'lead-2', type: 'webinar', occurredAt: Date.parse(day(18)), email: 'lead@globex.com', accountId: 'globex' }], { window: 3_600_000, now: Date.parse(day(19)) });
       await inStep('an import crediting an account only');

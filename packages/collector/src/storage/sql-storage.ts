@@ -21,7 +21,7 @@ import { personId } from '../identity/resolve.ts';
 import { changedSince, countAdminChange, deriveStreams, eventsPerBackgroundPass, factsVersion, followEvents } from './journey/rollup.ts';
 import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
 import { forgetStagings, saveStaging, savedStaging } from './journey/saved-staging.ts';
-import { changeScopes, forgetChangeScopes, logChangeScope, type ChangeScope } from './journey/change-scopes.ts';
+import { changeScopes, forgetChangeScopes, identitiesOf, logChangeScope, reachedFrom, type ChangeScope, type Identities } from './journey/change-scopes.ts';
 import { exportAccounts, exportPeople } from './export.ts';
 import { claimDeliveries, createWebhook, deleteWebhook, enqueue, listDeliveries, listWebhooks, outboxBefore, recordStages, replayDelivery, resetStages, settleDelivery } from './webhooks.ts';
 
@@ -282,24 +282,41 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         return page(await accountEvents(db, site, account, { ...(after && { after }), limit: limit + 1 }, options), limit);
       }),
 
-    splitPerson: (site, ref, identifiers) =>
-      writeGraph(site, async (trx) => {
-        const id = await resolvePerson(trx, site, ref);
-        if (id === null) return null;
-        await splitPerson(trx, site, id, identifiers, now(), `split:${crypto.randomUUID()}`);
-        const split = await resolvePerson(trx, site, identifiers[0]!.value);
-        const kept = (await resolvePerson(trx, site, id)) ?? id;
-        recentFacts.clear();
-        return { kept, split: split ?? personId(site, identifiers[0]!) };
-      }),
+    // A split or a merge reaches the people it changes: those holding its people's identifiers
+    // before and after it. Kept staging follows their streams (as held and as now) from there, as
+    // it follows a merge that events made.
+    splitPerson: (site, ref, identifiers) => {
+      let before: Identities = { persons: [], identifiers: [] };
+      return writeGraph(
+        site,
+        async (trx) => {
+          const id = await resolvePerson(trx, site, ref);
+          if (id === null) return null;
+          before = await identitiesOf(trx, site, [id]);
+          await splitPerson(trx, site, id, identifiers, now(), `split:${crypto.randomUUID()}`);
+          const split = await resolvePerson(trx, site, identifiers[0]!.value);
+          const kept = (await resolvePerson(trx, site, id)) ?? id;
+          recentFacts.clear();
+          return { kept, split: split ?? personId(site, identifiers[0]!) };
+        },
+        (trx) => reachedFrom(trx, site, before),
+      );
+    },
 
-    mergePeople: (site, into, other) =>
-      writeGraph(site, async (trx) => {
-        const [target, source] = await Promise.all([resolvePerson(trx, site, into), resolvePerson(trx, site, other)]);
-        if (target === null || source === null) return null;
-        await mergePeople(trx, site, target, source, now(), `merge:${crypto.randomUUID()}`);
-        return resolvePerson(trx, site, target);
-      }),
+    mergePeople: (site, into, other) => {
+      let before: Identities = { persons: [], identifiers: [] };
+      return writeGraph(
+        site,
+        async (trx) => {
+          const [target, source] = await Promise.all([resolvePerson(trx, site, into), resolvePerson(trx, site, other)]);
+          if (target === null || source === null) return null;
+          before = await identitiesOf(trx, site, [target, source]);
+          await mergePeople(trx, site, target, source, now(), `merge:${crypto.randomUUID()}`);
+          return resolvePerson(trx, site, target);
+        },
+        (trx) => reachedFrom(trx, site, before),
+      );
+    },
 
     mergeAccounts: (site, into, other) =>
       writeGraph(site, async (trx) => {

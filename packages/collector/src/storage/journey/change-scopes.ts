@@ -56,6 +56,32 @@ export async function changeScopes(db: Db, site: string, after: number, upTo: nu
   return { streams: [...streams], persons: [...persons], accounts: [...accounts] };
 }
 
+/** Some people and the identifiers they hold. */
+export interface Identities {
+  persons: string[];
+  identifiers: Array<{ kind: string; value: string }>;
+}
+
+/** These people's identifiers, read before a change that moves them. */
+export async function identitiesOf(trx: Db, site: string, persons: string[]): Promise<Identities> {
+  const identifiers = await trx.selectFrom('identifiers').select(['kind', 'value']).where('site', '=', site).where('person_id', 'in', persons).execute();
+  return { persons, identifiers };
+}
+
+/** Whom a change to these people reached: themselves, and whoever holds one of their identifiers now. */
+export async function reachedFrom(trx: Db, site: string, before: Identities): Promise<ChangeScope> {
+  const persons = new Set(before.persons);
+  const byKind = new Map<string, string[]>();
+  for (const { kind, value } of before.identifiers) byKind.set(kind, [...(byKind.get(kind) ?? []), value]);
+  for (const [kind, values] of byKind) {
+    for (const part of chunk(values, 80)) {
+      const rows = await trx.selectFrom('identifiers').select('person_id').where('site', '=', site).where('kind', '=', kind).where('value', 'in', part).execute();
+      for (const row of rows) persons.add(row.person_id);
+    }
+  }
+  return { streams: [], persons: [...persons], accounts: [] };
+}
+
 /** Who an imported touchpoint names, as stored. */
 export interface ImportedWho {
   person_kind: string | null;
