@@ -9,6 +9,7 @@ import { stagedOwners, traitKeysOf } from '../analytics/staged-owners.ts';
 import { b2bStageModel, defaultStageModel } from '../journey/stages.ts';
 import { touchpointsOf, type JourneyEvent } from '../journey/touchpoints.ts';
 import { eventsPerRead } from './journey/rollup.ts';
+import { loggedChanges } from './journey/change-scopes.ts';
 import { januaryDay, pageView, testId, trackCall } from '../testing/events.ts';
 
 const writeKey = 'wk_contract_0123456789';
@@ -431,6 +432,28 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       expect(wholeReads()).toBe(imports + 1);
       await storage.erasePerson('default', 'u-ann');
       await inStep('erasure');
+    });
+
+    it('names whom imports reached since a version, for the last changes it keeps; another site’s reach none here', { timeout: 60_000 }, async () => {
+      const storage = await open();
+      await collector(storage);
+      const cleo = (await storage.findPerson('default', 'u-cleo', { autoAccounts: false }))!.id;
+      const at = { window: 3_600_000, now: Date.parse(day(22)) };
+      const start = await storage.journeyVersion();
+      await storage.importTouchpoints('default', [{ source: 'zoom', externalId: 'w-1', type: 'webinar', occurredAt: Date.parse(day(21)), email: 'cleo@globex.com' }], at);
+      const afterFirst = await storage.journeyVersion();
+      // Another site's import crediting an account only: it reached everyone there, nobody here.
+      await storage.importTouchpoints('elsewhere', [{ source: 'zoom', externalId: 'w-2', type: 'webinar', occurredAt: Date.parse(day(21)), email: 'cleo@globex.com', accountId: 'globex' }], at);
+      // (Streams too on PostgreSQL, which looks back over recent events for commits that came late.)
+      expect(await storage.journeyChanges('default', start)).toMatchObject({ full: false, persons: [cleo] });
+      expect(await storage.journeyChanges('default', afterFirst)).toMatchObject({ full: false, persons: [] });
+      // Past the changes it keeps, the first is forgotten: a staging that old stages whole. (Each
+      // import is a change, even one that stores nothing.)
+      for (let change = 0; change < loggedChanges - 1; change++) {
+        await storage.importTouchpoints('default', [{ source: 'zoom', externalId: 'w-1', type: 'webinar', occurredAt: Date.parse(day(21)), email: 'cleo@globex.com' }], at);
+      }
+      expect(await storage.journeyChanges('default', start)).toMatchObject({ full: true });
+      expect(await storage.journeyChanges('default', afterFirst)).toMatchObject({ full: false, persons: [] });
     });
 
     it('starts from the staging a collector saved, following what changed since, as staging whole would', { timeout: 60_000 }, async () => {

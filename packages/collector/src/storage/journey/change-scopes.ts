@@ -2,7 +2,8 @@
  * What each change that reaches the journey facts without events (an import, an admin change)
  * reached, logged under its number: a reader whose staging is a few changes behind follows them
  * as it follows new events, restaging those people rather than the whole site. A change that
- * cannot say whom it reached logs nothing, and a reader asked to follow it stages whole.
+ * cannot say whom it reached logs that it reached everyone in its site: a reader there stages
+ * whole, a reader of another site reads on.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
@@ -27,17 +28,19 @@ export const loggedChanges = 500;
 /** A change reaching more people than this is logged as reaching everyone (nothing logged). */
 export const maxScopedPersons = 5_000;
 
+/** A logged change that reached everyone in its site: its readers there stage whole, other sites' read on. */
+const everyone = 'everyone';
+
 /** Logs whom change `change` of the site reached (null: it cannot say), and forgets the oldest. */
 export async function logChangeScope(trx: Db, site: string, change: number, scope: ChangeScope | null): Promise<void> {
-  if (scope && scope.persons.length <= maxScopedPersons) {
-    await trx.insertInto('journey_change_scopes').values({ change, site, scope: JSON.stringify(scope) }).execute();
-  }
+  const reached = scope && scope.persons.length <= maxScopedPersons ? JSON.stringify(scope) : everyone;
+  await trx.insertInto('journey_change_scopes').values({ change, site, scope: reached }).execute();
   await trx.deleteFrom('journey_change_scopes').where('change', '<=', change - loggedChanges).execute();
 }
 
 /**
  * Whom the changes after number `after` up to `upTo` reached in a site, or null when one of them
- * logged nothing (it reached everyone, or it is no longer kept).
+ * reached everyone there, or is no longer kept.
  */
 export async function changeScopes(db: Db, site: string, after: number, upTo: number): Promise<ChangeScope | null> {
   if (upTo <= after) return upTo === after ? { streams: [], persons: [], accounts: [] } : null;
@@ -48,6 +51,7 @@ export async function changeScopes(db: Db, site: string, after: number, upTo: nu
   const accounts = new Set<string>();
   for (const row of rows) {
     if (row.site !== site) continue;
+    if (row.scope === everyone) return null;
     const scope = JSON.parse(row.scope) as ChangeScope;
     for (const stream of scope.streams) streams.add(stream);
     for (const person of scope.persons) persons.add(person);
@@ -116,5 +120,6 @@ export async function importReach(trx: Db, site: string, imported: readonly Impo
   return { streams: [], persons: [...persons], accounts: [] };
 }
 
-/** Forgets what a site's changes reached (an erasure: a scope names the person erased); readers behind stage whole. */
-export const forgetChangeScopes = async (trx: Db, site: string): Promise<void> => void (await trx.deleteFrom('journey_change_scopes').where('site', '=', site).execute());
+/** Forgets whom a site's changes reached (an erasure: a scope names the person erased): its readers behind stage whole. */
+export const forgetChangeScopes = async (trx: Db, site: string): Promise<void> =>
+  void (await trx.updateTable('journey_change_scopes').set({ scope: everyone }).where('site', '=', site).execute());
