@@ -3,9 +3,9 @@
  * read again and staged again. The events since the last version name streams and accounts; the
  * people of those streams (as held, and as the identity tables say now) and every stream of those
  * people are read in rounds until nothing new comes up, since a merge moves a person's touchpoints on
- * devices the new events never named. Imports, merges and splits are followed from the people
- * they reached; a change that cannot say whom it reached (an account merge, an erasure) or one
- * reaching more than a tenth of the site stages the whole site again (docs/ANALYTICS.md).
+ * devices the new events never named. Imports and admin merges and splits are followed from
+ * whom they reached; a change that cannot say whom it reached (an erasure) or one reaching more
+ * than a tenth of the site stages the whole site again (docs/ANALYTICS.md).
  */
 import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from '../storage/journey/facts.ts';
 import type { StageModel } from '../journey/stages.ts';

@@ -425,7 +425,12 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       await inStep('a merge');
       await storage.splitPerson('default', 'u-ben', [{ kind: 'userId', value: 'u-dan' }]);
       await inStep('a split');
-      expect(wholeReads(), 'imports naming known people, a merge and a split').toBe(imports);
+      // An account merge moves its touchpoints, members and traits to the account it joins.
+      await send([group('dan-tablet', day(15), 'u-dan', 'dan-corp', { name: 'Dan Corp', plan: 'team' }), page('dan-tablet', day(15), '/pricing', { groupId: 'dan-corp' })]);
+      await inStep('an account of its own');
+      await storage.mergeAccounts('default', 'northwind', 'dan-corp');
+      await inStep('an account merge');
+      expect(wholeReads(), 'imports naming known people, a merge, a split and an account merge').toBe(imports);
       // A touchpoint crediting an account with nobody the graph knows is read only with the whole site.
       await storage.importTouchpoints('default', [{ source: 'hubspot', externalId: 'lead-2', type: 'webinar', occurredAt: Date.parse(day(18)), email: 'lead@globex.com', accountId: 'globex' }], { window: 3_600_000, now: Date.parse(day(19)) });
       await inStep('an import crediting an account only');

@@ -121,9 +121,9 @@ export interface JourneyStore {
   /**
    * What may have changed in a site's journey facts since a version: the streams (devices, and
    * `user:<id>` for each user id) and accounts that events since then name, and the people that
-   * imports, merges and splits since then reached; or `full` when a change cannot say whom it
-   * reached (an account merge, an erasure, an import crediting an account with no one the graph
-   * knows) or is too large to follow.
+   * imports and admin merges and splits since then reached; or `full` when a change cannot say
+   * whom it reached (an erasure, an account-only imported touchpoint credited anew) or is too
+   * large to follow.
    */
   journeyChanges(site: string, since: string): Promise<JourneyChanges>;
   /** Part of a site's journey facts, and who and what else it reaches now (see JourneyScope). */

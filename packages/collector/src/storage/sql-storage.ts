@@ -21,7 +21,7 @@ import { personId } from '../identity/resolve.ts';
 import { changedSince, countAdminChange, deriveStreams, eventsPerBackgroundPass, factsVersion, followEvents } from './journey/rollup.ts';
 import { journeyFacts, scopedJourneyFacts } from './journey/facts.ts';
 import { forgetStagings, saveStaging, savedStaging } from './journey/saved-staging.ts';
-import { changeScopes, forgetChangeScopes, identitiesOf, logChangeScope, reachedFrom, type ChangeScope, type Identities } from './journey/change-scopes.ts';
+import { accountMergeReach, changeScopes, forgetChangeScopes, identitiesOf, logChangeScope, reachedFrom, type ChangeScope, type Identities } from './journey/change-scopes.ts';
 import { exportAccounts, exportPeople } from './export.ts';
 import { claimDeliveries, createWebhook, deleteWebhook, enqueue, listDeliveries, listWebhooks, outboxBefore, recordStages, replayDelivery, resetStages, settleDelivery } from './webhooks.ts';
 
@@ -318,14 +318,21 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       );
     },
 
-    mergeAccounts: (site, into, other) =>
-      writeGraph(site, async (trx) => {
-        const options = { autoAccounts: false };
-        const [target, source] = await Promise.all([resolveAccount(trx, site, into, options), resolveAccount(trx, site, other, options)]);
-        if (!target || !source) return null;
-        await mergeAccounts(trx, site, target.id, source.id);
-        return target.id;
-      }),
+    mergeAccounts: (site, into, other) => {
+      let reached: ChangeScope | null = { streams: [], persons: [], accounts: [] };
+      return writeGraph(
+        site,
+        async (trx) => {
+          const options = { autoAccounts: false };
+          const [target, source] = await Promise.all([resolveAccount(trx, site, into, options), resolveAccount(trx, site, other, options)]);
+          if (!target || !source) return null;
+          reached = await accountMergeReach(trx, site, target.id, source.id);
+          await mergeAccounts(trx, site, target.id, source.id);
+          return target.id;
+        },
+        async () => reached,
+      );
+    },
 
     erasePerson: (site, ref) =>
       writeGraph(site, async (trx) => {

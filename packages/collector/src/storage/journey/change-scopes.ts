@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { chunk } from '../identity/scope.ts';
 import { isFreeMailDomain } from '../../identity/free-mail.ts';
+import { streamOf } from './rollup.ts';
 
 type Db = Kysely<Database>;
 
@@ -84,6 +85,42 @@ export async function reachedFrom(trx: Db, site: string, before: Identities): Pr
     }
   }
   return { streams: [], persons: [...persons], accounts: [] };
+}
+
+/**
+ * Whom merging account `source` into `target` reaches, read before the merge: the streams whose
+ * events name the source (or an account merged into it) and the source's members, whose
+ * touchpoints and account move, and both accounts. An imported touchpoint crediting the source
+ * is read only with the whole site, so then it reaches everyone (null).
+ */
+export async function accountMergeReach(trx: Db, site: string, target: string, source: string): Promise<ChangeScope | null> {
+  const rows = await trx.selectFrom('accounts').select(['account_id', 'merged_into']).where('site', '=', site).execute();
+  const into = new Map(rows.map((row) => [row.account_id, row.merged_into]));
+  const merging = rows.flatMap(({ account_id: id }) => {
+    let cursor: string | null | undefined = id;
+    for (let hops = 0; cursor && hops < 1000; hops++, cursor = into.get(cursor)) if (cursor === source) return [id];
+    return [];
+  });
+  const streams = new Set<string>();
+  const persons = new Set<string>();
+  // 80 ids a statement: D1 binds at most 100 parameters.
+  for (const part of chunk(merging, 80)) {
+    if (await trx.selectFrom('imported_touchpoints').select('source').where('site', '=', site).where('account_id', 'in', part).executeTakeFirst()) return null;
+    for (const row of await trx.selectFrom('events').select(['anonymous_id', 'user_id']).where('site', '=', site).where('group_id', 'in', part).execute()) {
+      const stream = streamOf(row);
+      if (stream !== null) streams.add(stream);
+      if (row.user_id !== null) streams.add(`user:${row.user_id}`);
+    }
+    const members = await trx
+      .selectFrom('account_members as m')
+      .innerJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'm.site').onRef('i.kind', '=', 'm.actor_kind').onRef('i.value', '=', 'm.actor_value'))
+      .select('i.person_id')
+      .where('m.site', '=', site)
+      .where('m.account_id', 'in', part)
+      .execute();
+    for (const row of members) persons.add(row.person_id);
+  }
+  return { streams: [...streams], persons: [...persons], accounts: [target, source] };
 }
 
 /** Who an imported touchpoint names, as stored. */

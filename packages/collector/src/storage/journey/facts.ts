@@ -62,7 +62,7 @@ export interface ScopedJourneyFacts extends JourneyFacts {
    * touchpoints there or not), and those merged into its people.
    */
   personsReached: string[];
-  /** The live ids of the scope's accounts. */
+  /** The live ids of the scope's accounts, and those of them merged into another since. */
   accounts: string[];
 }
 
@@ -218,7 +218,8 @@ async function readFacts(db: Db, site: string, options: JourneyFactsOptions, sco
       return owner.id === undefined ? [] : [{ ...owner, id: owner.id, key: row.key, value: JSON.parse(row.value) as JsonValue, at: Number(row.at), messageId: row.message_id }];
     }),
     domainClaims: Object.fromEntries([...byDomain.keys()].sort().map((domain) => [domain, byDomain.get(domain)!.map((id) => accounts.get(id) ?? id).sort()])),
-    accounts: scopeAccounts ?? [],
+    // And those of the scope merged away since: what is held of them goes.
+    accounts: scopeAccounts ? [...scopeAccounts, ...scope.accounts.filter((id) => accounts.has(id) && accounts.get(id) !== id && !scopeAccounts.includes(id))] : [],
     identities,
   };
 }
