@@ -82,6 +82,34 @@ export function identityContract(name: string, subject: ContractSubject): void {
     });
 
     // Seven whole replays of the story: seconds on a busy machine, not the default five.
+    it('pages an account of many people in time order, each event once, however their visits interleave', { timeout: 60_000 }, async () => {
+      const storage = await open();
+      // 70 people (more sources than one statement reads): each joins on a device of their own,
+      // browses anonymously first on a second one, and their visits interleave with the others'.
+      const people = 70;
+      const items: Array<[number, Record<string, unknown>]> = [];
+      for (let p = 0; p < people; p++) {
+        items.push([t0 + p * minute, { type: 'page', anonymousId: `many-early-${p}` }]);
+        items.push([t0 + (people + p) * minute, { type: 'identify', anonymousId: `many-early-${p}`, userId: `many-${p}` }]);
+        items.push([t0 + (2 * people + p) * minute, { type: 'group', anonymousId: `many-dev-${p}`, userId: `many-${p}`, groupId: 'many' }]);
+        for (let visit = 0; visit < 3; visit++) items.push([t0 + ((3 + visit) * people + ((p * 3) % people)) * minute, { type: 'page', anonymousId: `many-dev-${p}`, userId: `many-${p}` }]);
+      }
+      const events = eventsAt(site, items);
+      await storage.appendEvents(shuffled(events, 11));
+      const expected = events.map((event, index) => ({ id: event.messageId, at: items[index]![0] })).sort((a, b) => a.at - b.at).map((event) => event.id);
+      for (const limit of [7, 100]) {
+        const seen: string[] = [];
+        let after;
+        for (let pages = 0; pages < 200; pages++) {
+          const page = (await storage.accountEvents(site, 'many', { ...(after && { after }), limit }, options))!;
+          seen.push(...page.events.map((event) => JSON.parse(event.payload).messageId as string));
+          if (!page.next) break;
+          after = page.next;
+        }
+        expect(seen, `pages of ${limit}`).toEqual(expected);
+      }
+    });
+
     it('comes out the same for every arrival order', { timeout: 60_000 }, async () => {
       const reference = await open();
       await reference.appendEvents(story());
