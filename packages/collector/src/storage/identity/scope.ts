@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { StrongIdentifier } from '../../identity/identifiers.ts';
 import type { StoredEvent } from '../port.ts';
@@ -92,9 +92,7 @@ export async function eventsIn(db: Db, site: string, scope: EventScope, options:
   }
 
   // One source per user id, stretch, device or account, each its own ordered, limited subquery.
-  // Written as a range on the timestamp and a test beside it: an OR of the two would leave SQLite
-  // no range to seek, and every source would walk its index from the start.
-  const cursor = after ? sql` and "timestamp" ${op}= ${after.at} and ("timestamp" ${op} ${after.at} or seq ${op} ${after.seq})` : sql``;
+  const cursor = after ? sql` and ("timestamp" ${op} ${after.at} or ("timestamp" = ${after.at} and seq ${op} ${after.seq}))` : sql``;
   const ungrouped = onlyUngrouped ? sql` and group_id is null` : sql``;
   const sources = [
     ...[...new Set(scope.userIds)].map((userId) => sql`user_id = ${userId}${ungrouped}`),
@@ -104,14 +102,13 @@ export async function eventsIn(db: Db, site: string, scope: EventScope, options:
   ];
   // UNION ALL of subqueries, many per statement: one round trip, and each part still walks its
   // own index in order and stops at the limit.
-  // Each part binds at most 12 parameters (site, 3 for a stretch, 3 for the cursor, 3 for the
-  // bound below, its limit).
+  // Each part binds at most 9 parameters (site, 3 for a stretch, 3 for the cursor, its limit).
   const { maxParameters, maxCompoundSelect } = limitsOf(db);
-  const read = (part: RawBuilder<unknown>[], bound: RawBuilder<unknown>) => {
+  const reads = chunk(sources, Math.max(1, Math.min(60, maxCompoundSelect, Math.floor((maxParameters - 1) / 9)))).map((part) => {
     const unions = sql.join(
       part.map(
         (where, index) =>
-          sql`select seq, "timestamp" from (select seq, "timestamp" from events where site = ${site} and ${where}${cursor}${bound} order by "timestamp" ${direction}, seq ${direction} limit ${limit}) as ${sql.raw(`s${index}`)}`,
+          sql`select seq, "timestamp" from (select seq, "timestamp" from events where site = ${site} and ${where}${cursor} order by "timestamp" ${direction}, seq ${direction} limit ${limit}) as ${sql.raw(`s${index}`)}`,
       ),
       sql` union all `,
     );
@@ -119,17 +116,9 @@ export async function eventsIn(db: Db, site: string, scope: EventScope, options:
     return sql<{ seq: number; timestamp: number }>`select seq, "timestamp" from (${unions}) as sources order by "timestamp" ${direction}, seq ${direction} limit ${limit}`
       .execute(db)
       .then((result) => result.rows);
-  };
-  const [first = [], ...rest] = chunk(sources, Math.max(1, Math.min(60, maxCompoundSelect, Math.floor((maxParameters - 1) / 12))));
+  });
   const positions = new Map<number, number>();
-  const firstRows = first.length ? await read(first, sql``) : [];
-  for (const row of firstRows) positions.set(Number(row.seq), Number(row.timestamp));
-  // A full first page bounds the rest: the page holds nothing past its last event, so the other
-  // statements' sources read only up to it (sources active at other times then read next to nothing).
-  const last = positions.size >= limit ? firstRows[firstRows.length - 1] : undefined;
-  const until = descending ? sql`>` : sql`<`;
-  const bound = last ? sql` and "timestamp" ${until}= ${Number(last.timestamp)} and ("timestamp" ${until} ${Number(last.timestamp)} or seq ${until}= ${Number(last.seq)})` : sql``;
-  for (const rows of await Promise.all(rest.map((part) => read(part, bound)))) for (const row of rows) positions.set(Number(row.seq), Number(row.timestamp));
+  for (const rows of await Promise.all(reads)) for (const row of rows) positions.set(Number(row.seq), Number(row.timestamp));
   const sign = descending ? -1 : 1;
   const page = [...positions]
     .map(([seq, timestamp]) => ({ seq, timestamp }))

@@ -32,10 +32,6 @@ export async function openSqliteStorage(path: string, driver: SqliteDriver = nod
   // 8 MiB of page cache (SQLite's default is 2): the messageId index takes random inserts from
   // clients whose ids are not time-ordered, and those need its inner pages in memory.
   database.exec('PRAGMA cache_size = -8192');
-  // Sorts and temporary b-trees in memory, not in temporary files: a timeline's page is a UNION
-  // ALL of ordered, limited reads, one per source, and each opened a temporary file of its own
-  // (an account of 200 people: ~8 ms a statement of 60 reads, ~3 ms in memory).
-  database.exec('PRAGMA temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselyDatabase(database) }) });
   try {
     await migrate(db, 'sqlite');
