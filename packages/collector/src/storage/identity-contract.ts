@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IdentityOptions, Storage } from './port.ts';
+import type { IdentityOptions, Storage, TimelineCursor } from './port.ts';
 import { opener, type ContractSubject } from './contract.ts';
 import { eventsAt, shuffled, story, t0 } from './story.ts';
 
@@ -99,7 +99,7 @@ export function identityContract(name: string, subject: ContractSubject): void {
       const expected = events.map((event, index) => ({ id: event.messageId, at: items[index]![0] })).sort((a, b) => a.at - b.at).map((event) => event.id);
       for (const limit of [7, 100]) {
         const seen: string[] = [];
-        let after;
+        let after: TimelineCursor | undefined;
         for (let pages = 0; pages < 200; pages++) {
           const page = (await storage.accountEvents(site, 'many', { ...(after && { after }), limit }, options))!;
           seen.push(...page.events.map((event) => JSON.parse(event.payload).messageId as string));
