@@ -144,8 +144,10 @@ describe('npm start (the Node entry)', () => {
 
     const read = await fetch(`${collector.url}/v1/events`, { headers: { Authorization: `Bearer ${secretKey}` } });
     const { events } = await read.json();
-    expect(events.map((event: { type: string }) => event.type)).toEqual(['identify', 'track', 'group']);
-    expect(events[1]).toMatchObject({
+    // flushAt 2: identify and track go in one request, group in a second one sent beside it, so
+    // which of the two the collector stores first is not for the library to say.
+    expect(events.map((event: { type: string }) => event.type).sort()).toEqual(['group', 'identify', 'track']);
+    expect(events.find((event: { type: string }) => event.type === 'track')).toMatchObject({
       userId: 'user-42',
       event: 'Demo Booked',
       properties: { seats: 12 },
