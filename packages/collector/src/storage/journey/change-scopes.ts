@@ -75,16 +75,23 @@ export async function identitiesOf(trx: Db, site: string, persons: string[]): Pr
 
 /** Whom a change to these people reached: themselves, and whoever holds one of their identifiers now. */
 export async function reachedFrom(trx: Db, site: string, before: Identities): Promise<ChangeScope> {
-  const persons = new Set(before.persons);
-  const byKind = new Map<string, string[]>();
-  for (const { kind, value } of before.identifiers) byKind.set(kind, [...(byKind.get(kind) ?? []), value]);
+  const owners = await ownersOf(trx, site, before.identifiers);
+  return { streams: [], persons: [...new Set([...before.persons, ...owners.values()])], accounts: [] };
+}
+
+/** The person holding each of these identifiers now, by `kind:value`; those nobody holds are absent. */
+async function ownersOf(trx: Db, site: string, identifiers: Iterable<{ kind: string; value: string }>): Promise<Map<string, string>> {
+  const byKind = new Map<string, Set<string>>();
+  for (const { kind, value } of identifiers) byKind.set(kind, (byKind.get(kind) ?? new Set()).add(value));
+  const owners = new Map<string, string>();
   for (const [kind, values] of byKind) {
-    for (const part of chunk(values, 80)) {
-      const rows = await trx.selectFrom('identifiers').select('person_id').where('site', '=', site).where('kind', '=', kind).where('value', 'in', part).execute();
-      for (const row of rows) persons.add(row.person_id);
+    // 80 values a statement: D1 binds at most 100 parameters.
+    for (const part of chunk([...values], 80)) {
+      const rows = await trx.selectFrom('identifiers').select(['value', 'person_id']).where('site', '=', site).where('kind', '=', kind).where('value', 'in', part).execute();
+      for (const row of rows) owners.set(`${kind}:${row.value}`, row.person_id);
     }
   }
-  return { streams: [], persons: [...persons], accounts: [] };
+  return owners;
 }
 
 /**
@@ -138,16 +145,11 @@ export interface ImportedWho {
  * whole site, so such an import reaches everyone (null).
  */
 export async function importReach(trx: Db, site: string, imported: readonly ImportedWho[]): Promise<ChangeScope | null> {
-  const named = new Map<string, Set<string>>();
-  for (const who of imported) if (who.person_kind !== null) named.set(who.person_kind, (named.get(who.person_kind) ?? new Set()).add(who.person_value!));
-  const owners = new Map<string, string>();
-  for (const [kind, values] of named) {
-    // 80 values a statement: D1 binds at most 100 parameters.
-    for (const part of chunk([...values], 80)) {
-      const rows = await trx.selectFrom('identifiers').select(['value', 'person_id']).where('site', '=', site).where('kind', '=', kind).where('value', 'in', part).execute();
-      for (const row of rows) owners.set(`${kind}:${row.value}`, row.person_id);
-    }
-  }
+  const owners = await ownersOf(
+    trx,
+    site,
+    imported.flatMap((who) => (who.person_kind === null ? [] : [{ kind: who.person_kind, value: who.person_value! }])),
+  );
   const persons = new Set<string>();
   for (const who of imported) {
     const person = who.person_kind === null ? undefined : owners.get(`${who.person_kind}:${who.person_value}`);
