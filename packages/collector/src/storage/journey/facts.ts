@@ -219,7 +219,7 @@ async function readFacts(db: Db, site: string, options: JourneyFactsOptions, sco
     }),
     domainClaims: Object.fromEntries([...byDomain.keys()].sort().map((domain) => [domain, byDomain.get(domain)!.map((id) => accounts.get(id) ?? id).sort()])),
     // And those of the scope merged away since: what is held of them goes.
-    accounts: scopeAccounts ? [...scopeAccounts, ...scope.accounts.filter((id) => accounts.has(id) && accounts.get(id) !== id && !scopeAccounts.includes(id))] : [],
+    accounts: scopeAccounts ? [...scopeAccounts, ...scope.accounts.filter((id) => accounts.has(id) && accounts.get(id) !== id)] : [],
     identities,
   };
 }
