@@ -32,7 +32,8 @@ export interface CollectorConfig {
   analyticsMaxAge: number;
   /**
    * Stage every site's people and accounts as the collector starts, so the first aggregate query
-   * finds them staged (seconds on a million events, and their memory, whether queried or not).
+   * finds them staged; with `analyticsFollowInterval`, kept so from then on (seconds on a million
+   * events never staged, and their memory, whether queried or not). A server's default.
    */
   analyticsWarmUp: boolean;
   /**

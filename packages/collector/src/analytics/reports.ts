@@ -62,13 +62,20 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
   });
   const snapshotOf = createSnapshots({ version: () => storage.journeyVersion(), stage: kept, now, maxAge: config.analyticsMaxAge });
   // Once a site is staged, its changes are followed in the background: an answer then reads a
-  // staging at most a second or two behind, and never waits for one.
+  // staging at most a second or two behind, and never waits for one. A pass that took long (a
+  // backfill's second of events reaches thousands of people; the rollup catches up first) rests
+  // three times as long after it, so the ingestion it shares the thread with keeps most of it.
   const following = new Set<string>();
   const follow = (site: string) => {
     const interval = config.analyticsFollowInterval;
     if (interval <= 0 || following.has(site)) return;
     following.add(site);
-    repeat(async () => (await snapshotOf(site), { more: false }), interval, () => following.delete(site));
+    const pass = async () => {
+      const began = performance.now();
+      await snapshotOf.current(site);
+      return { more: false, rest: 3 * (performance.now() - began) };
+    };
+    repeat(pass, interval, () => following.delete(site));
   };
   const staged = async (site: string) => {
     const snapshot = await snapshotOf(site);

@@ -2,8 +2,8 @@
  * Staged owners kept between queries. Staging a site's every person and account is the cost of each
  * aggregate query (seconds on a million events); the dashboard asks several at once, and on a live
  * site every write changes the data. So a staging is kept while the journey facts' version holds,
- * requests that come together share one, and while a newer one runs an answer may come from one up
- * to `maxAge` old.
+ * requests that come together share one, and while a newer one runs an answer waits a moment
+ * (`patience`) for it and then may come from one up to `maxAge` old.
  */
 import type { StagedOwners } from './staged-owners.ts';
 
@@ -25,7 +25,28 @@ export interface SnapshotSource {
   maxAge: number;
 }
 
-export function createSnapshots(source: SnapshotSource): (site: string) => Promise<Snapshot> {
+/**
+ * A site's snapshot for an answer: current, or up to `maxAge` old while a newer staging runs.
+ * `current`: never an older one, whatever the clock says (the background follower waits for its
+ * staging, not for an answer).
+ */
+export type Snapshots = ((site: string) => Promise<Snapshot>) & { current(site: string): Promise<Snapshot> };
+
+/** How long (ms) an answer waits for a newer staging before it answers from an older one. */
+export const patience = 250;
+
+/** The promise's value if it settles within `ms`, else undefined (a failure counts as not yet). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createSnapshots(source: SnapshotSource): Snapshots {
   const sites = new Map<string, { current?: Snapshot; pending?: Promise<Snapshot> }>();
 
   const stage = (site: string, version: string): Promise<Snapshot> => {
@@ -46,7 +67,7 @@ export function createSnapshots(source: SnapshotSource): (site: string) => Promi
     return pending;
   };
 
-  return async (site) => {
+  const snapshot = async (site: string, maxAge: number): Promise<Snapshot> => {
     const asked = source.now();
     const version = await source.version();
     if (!sites.has(site)) sites.set(site, {});
@@ -58,9 +79,16 @@ export function createSnapshots(source: SnapshotSource): (site: string) => Promi
       return entry.current;
     }
     const pending = entry.pending ?? stage(site, version);
-    if (entry.current && source.now() - entry.current.at <= source.maxAge) return entry.current;
-    const snapshot = await pending;
+    if (entry.current && source.now() - entry.current.at <= maxAge) {
+      // A few new events are staged in milliseconds: wait that long for the newer one, and answer
+      // from the older one only while a long staging (a whole one) runs.
+      const quick = await within(pending, patience);
+      return quick?.version === version ? quick : entry.current;
+    }
+    const staged = await pending;
     // What was staging when this request came may predate its data: then stage again.
-    return snapshot.version === version || source.now() - snapshot.at <= source.maxAge ? snapshot : stage(site, version);
+    return staged.version === version || source.now() - staged.at <= maxAge ? staged : stage(site, version);
   };
+
+  return Object.assign((site: string) => snapshot(site, source.maxAge), { current: (site: string) => snapshot(site, -1) });
 }

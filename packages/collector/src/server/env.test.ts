@@ -31,6 +31,13 @@ describe('settingsFromEnv', () => {
     expect(settingsFromEnv({ JOURNEY_ANALYTICS_SAVE_INTERVAL: '0' }).collector.analyticsSaveInterval).toBe(0);
   });
 
+  it('stages every site as a server starts unless JOURNEY_ANALYTICS_WARM_UP is 0', () => {
+    expect(settingsFromEnv({}).collector.analyticsWarmUp).toBe(true);
+    expect(settingsFromEnv({ JOURNEY_ANALYTICS_WARM_UP: ' ' }).collector.analyticsWarmUp).toBe(true);
+    expect(settingsFromEnv({ JOURNEY_ANALYTICS_WARM_UP: '0' }).collector.analyticsWarmUp).toBe(false);
+    expect(() => settingsFromEnv({ JOURNEY_ANALYTICS_WARM_UP: 'later' })).toThrow(/JOURNEY_ANALYTICS_WARM_UP must be 1 or 0, not "later"/);
+  });
+
   it('reads the stage model: default, the B2B preset, or JSON', () => {
     const ids = (value?: string) => settingsFromEnv({ JOURNEY_STAGE_MODEL: value }).collector.stageModel!.stages.map((stage) => stage.id);
     expect(ids()).toEqual(['awareness', 'consideration', 'purchase', 'loyalty']);

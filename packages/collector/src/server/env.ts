@@ -70,7 +70,9 @@ export function settingsFromEnv(env: ServerEnv): ServerSettings {
       importWindow: integer('JOURNEY_IMPORT_WINDOW', env.JOURNEY_IMPORT_WINDOW, 60) * 60_000,
       // Seconds an aggregate query may answer from older data while newer data is staged.
       analyticsMaxAge: integer('JOURNEY_ANALYTICS_MAX_AGE', env.JOURNEY_ANALYTICS_MAX_AGE, 60) * 1000,
-      analyticsWarmUp: flag('JOURNEY_ANALYTICS_WARM_UP', env.JOURNEY_ANALYTICS_WARM_UP),
+      // A server stages each site as it starts and follows it from then on, queried or not: the
+      // first query never waits for everyone to be staged (on a new database nobody is yet).
+      analyticsWarmUp: env.JOURNEY_ANALYTICS_WARM_UP?.trim() ? flag('JOURNEY_ANALYTICS_WARM_UP', env.JOURNEY_ANALYTICS_WARM_UP) : true,
       // Minutes between saves of a site's staging (read back at the next start); 0: never saved.
       analyticsSaveInterval: integer('JOURNEY_ANALYTICS_SAVE_INTERVAL', env.JOURNEY_ANALYTICS_SAVE_INTERVAL, 10) * 60_000,
       // A server runs on: once staged, a site's journeys follow its changes every second.

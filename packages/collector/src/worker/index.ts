@@ -86,8 +86,9 @@ export class JourneyCollector {
       return createCollector({
         storage: await openD1Storage(env.DB),
         // No background follow: a timer would keep the Durable Object awake (and billed); its
-        // journeys follow changes when a query asks.
-        config: { ...settings.collector, writeKeys: settings.writeKeys!, secretKey: settings.secretKey!, analyticsFollowInterval: 0, analyticsSaveInterval: 0, webhookInterval: 0 },
+        // journeys follow changes when a query asks. No warm-up: every wake (an ingestion
+        // request's too) would stage everyone.
+        config: { ...settings.collector, writeKeys: settings.writeKeys!, secretKey: settings.secretKey!, analyticsWarmUp: false, analyticsFollowInterval: 0, analyticsSaveInterval: 0, webhookInterval: 0 },
         clientIp: (c) => c.req.header('cf-connecting-ip'),
         clientCountry: (c) => c.req.header(countryHeader),
         background: (jobs) => (this.#jobs = jobs),
