@@ -9,7 +9,7 @@
  */
 import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from '../storage/journey/facts.ts';
 import type { StageModel } from '../journey/stages.ts';
-import { StorageClosedError, type JourneyStore } from '../storage/port.ts';
+import { StorageClosedError, type JourneyRead, type JourneyStore } from '../storage/port.ts';
 import { SiteJourneys, type Restaged, type StagedOwners } from './site-journeys.ts';
 import { decodeStaging, encodeStagingInSteps, stagingFormat } from './staging-codec.ts';
 
@@ -53,8 +53,11 @@ interface Site {
   queue: Promise<unknown>;
 }
 
-/** Stages a site as its facts are now (see keptStaging); `restore` holds its saved staging again ahead of the first query. */
-export type KeptStaging = ((site: string) => Promise<StagedOwners>) & { restore(site: string): Promise<boolean> };
+/**
+ * Stages a site as its facts are now, or as far as the rollup has come (`read`; see keptStaging);
+ * `restore` holds its saved staging again ahead of the first query.
+ */
+export type KeptStaging = ((site: string, read?: JourneyRead) => Promise<StagedOwners>) & { restore(site: string): Promise<boolean> };
 
 export function keptStaging(options: KeptStagingOptions): KeptStaging {
   const { storage, model, save } = options;
@@ -119,14 +122,14 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
     }
   };
 
-  const whole = async (site: string): Promise<Kept> => {
-    const version = await storage.journeyVersion();
-    return { journeys: new SiteJourneys(model, await storage.journeyFacts(site, options.facts)), version, restaged: 'all' };
+  const whole = async (site: string, reading?: JourneyRead): Promise<Kept> => {
+    const version = await storage.journeyVersion(reading);
+    return { journeys: new SiteJourneys(model, await storage.journeyFacts(site, options.facts, reading)), version, restaged: 'all' };
   };
 
-  const follow = async (site: string, kept: Kept): Promise<Kept> => {
-    const changes = await storage.journeyChanges(site, kept.version);
-    if (changes.full) return whole(site);
+  const follow = async (site: string, kept: Kept, reading?: JourneyRead): Promise<Kept> => {
+    const changes = await storage.journeyChanges(site, kept.version, reading);
+    if (changes.full) return whole(site, reading);
     if (changes.version === kept.version) return { ...kept, restaged: null };
     const limit = Math.max(1_000, kept.journeys.people / 10);
     const streams = new Set(changes.streams);
@@ -146,13 +149,13 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
       next = { streams: [...new Set(further)], persons: [...new Set(reached)], accounts: [] };
       for (const stream of next.streams) streams.add(stream);
       for (const person of next.persons) persons.add(person);
-      if (persons.size > limit || streams.size > limit * 4) return whole(site);
+      if (persons.size > limit || streams.size > limit * 4) return whole(site, reading);
     }
     // A change that reached nobody staged here (an import of what was there, another site's).
     if (reads.length === 0) return { journeys: kept.journeys, version: changes.version, restaged: null };
     const scope = { streams: [...streams], persons: [...persons], accounts: [] };
     const restaged = kept.journeys.apply(merged(reads), scope);
-    if (!restaged) return whole(site);
+    if (!restaged) return whole(site, reading);
     return { journeys: kept.journeys, version: changes.version, restaged };
   };
 
@@ -161,17 +164,17 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
     return sites.get(site)!;
   };
 
-  const stage = (site: string): Promise<StagedOwners> => {
+  const stage = (site: string, reading?: JourneyRead): Promise<StagedOwners> => {
     const entry = entryOf(site);
     // One staging of a site at a time: each follows from where the last one left it.
     const staged = entry.queue.then(async () => {
       try {
         if (entry.kept) {
-          entry.kept = await follow(site, entry.kept);
+          entry.kept = await follow(site, entry.kept, reading);
         } else {
           const held = await restored(site);
           if (held) entry.saved = held.saved;
-          entry.kept = held ? { ...(await follow(site, held)), restaged: 'all' } : await whole(site);
+          entry.kept = held ? { ...(await follow(site, held, reading)), restaged: 'all' } : await whole(site, reading);
         }
       } catch (error) {
         // Half applied or not at all: stage whole next time rather than trust what is held.

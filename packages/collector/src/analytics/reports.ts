@@ -60,11 +60,12 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
     // A whole staging is saved half a minute on: the dashboard's first queries come together.
     ...(config.analyticsSaveInterval > 0 && { save: { every: config.analyticsSaveInterval, settle: Math.min(30_000, config.analyticsSaveInterval), now, log } }),
   });
-  const snapshotOf = createSnapshots({ version: () => storage.journeyVersion(), stage: kept, now, maxAge: config.analyticsMaxAge });
+  const snapshotOf = createSnapshots({ version: (read) => storage.journeyVersion(read), stage: kept, now, maxAge: config.analyticsMaxAge });
   // Once a site is staged, its changes are followed in the background: an answer then reads a
-  // staging at most a second or two behind, and never waits for one. A pass that took long (a
-  // backfill's second of events reaches thousands of people; the rollup catches up first) rests
-  // three times as long after it, so the ingestion it shares the thread with keeps most of it.
+  // staging at most a second or two behind, and never waits for one. The follower stages what the
+  // rollup has followed (it never makes the rollup catch up: under a backfill the rollup falls
+  // behind rather than take the thread from ingestion), and a pass that took long (a backfill's
+  // second of events reaches thousands of people) rests three times as long after it.
   const following = new Set<string>();
   const follow = (site: string) => {
     const interval = config.analyticsFollowInterval;
@@ -72,7 +73,7 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
     following.add(site);
     const pass = async () => {
       const began = performance.now();
-      await snapshotOf.current(site);
+      await snapshotOf.following(site);
       return { more: false, rest: 3 * (performance.now() - began) };
     };
     repeat(pass, interval, () => following.delete(site));

@@ -5,6 +5,7 @@
  * requests that come together share one, and while a newer one runs an answer waits a moment
  * (`patience`) for it and then may come from one up to `maxAge` old.
  */
+import type { JourneyRead } from '../storage/port.ts';
 import type { StagedOwners } from './staged-owners.ts';
 
 /** People and accounts staged from the journey facts of one version, known current at `at`. */
@@ -16,10 +17,10 @@ export interface Snapshot {
 }
 
 export interface SnapshotSource {
-  /** The journey facts' version now (see Storage.journeyVersion). */
-  version(): Promise<string>;
-  /** Stages a site's owners from its journey facts as they are now. */
-  stage(site: string): Promise<StagedOwners>;
+  /** The journey facts' version now, or as far as the rollup has come (see Storage.journeyVersion). */
+  version(read?: JourneyRead): Promise<string>;
+  /** Stages a site's owners from its journey facts as they are now, or as far as the rollup has come. */
+  stage(site: string, read?: JourneyRead): Promise<StagedOwners>;
   now(): number;
   /** How old (ms) an answer's data may be while a newer staging runs. */
   maxAge: number;
@@ -27,10 +28,10 @@ export interface SnapshotSource {
 
 /**
  * A site's snapshot for an answer: current, or up to `maxAge` old while a newer staging runs.
- * `current`: never an older one, whatever the clock says (the background follower waits for its
- * staging, not for an answer).
+ * `following`: the background follower's, as far as the rollup has come, never an older one
+ * whatever the clock says (it waits for its staging, not for an answer).
  */
-export type Snapshots = ((site: string) => Promise<Snapshot>) & { current(site: string): Promise<Snapshot> };
+export type Snapshots = ((site: string) => Promise<Snapshot>) & { following(site: string): Promise<Snapshot> };
 
 /** How long (ms) an answer waits for a newer staging before it answers from an older one. */
 export const patience = 250;
@@ -49,10 +50,10 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
 export function createSnapshots(source: SnapshotSource): Snapshots {
   const sites = new Map<string, { current?: Snapshot; pending?: Promise<Snapshot> }>();
 
-  const stage = (site: string, version: string): Promise<Snapshot> => {
+  const stage = (site: string, version: string, read?: JourneyRead): Promise<Snapshot> => {
     const entry = sites.get(site)!;
     const at = source.now();
-    const pending = source.stage(site).then((owners): Snapshot => ({ version, at, owners }));
+    const pending = source.stage(site, read).then((owners): Snapshot => ({ version, at, owners }));
     entry.pending = pending;
     pending
       .then(
@@ -67,9 +68,9 @@ export function createSnapshots(source: SnapshotSource): Snapshots {
     return pending;
   };
 
-  const snapshot = async (site: string, maxAge: number): Promise<Snapshot> => {
+  const snapshot = async (site: string, maxAge: number, read?: JourneyRead): Promise<Snapshot> => {
     const asked = source.now();
-    const version = await source.version();
+    const version = await source.version(read);
     if (!sites.has(site)) sites.set(site, {});
     const entry = sites.get(site)!;
     if (entry.current?.version === version) {
@@ -78,7 +79,7 @@ export function createSnapshots(source: SnapshotSource): Snapshots {
       entry.current.at = Math.max(entry.current.at, asked);
       return entry.current;
     }
-    const pending = entry.pending ?? stage(site, version);
+    const pending = entry.pending ?? stage(site, version, read);
     if (entry.current && source.now() - entry.current.at <= maxAge) {
       // A few new events are staged in milliseconds: wait that long for the newer one, and answer
       // from the older one only while a long staging (a whole one) runs.
@@ -87,8 +88,8 @@ export function createSnapshots(source: SnapshotSource): Snapshots {
     }
     const staged = await pending;
     // What was staging when this request came may predate its data: then stage again.
-    return staged.version === version || source.now() - staged.at <= maxAge ? staged : stage(site, version);
+    return staged.version === version || source.now() - staged.at <= maxAge ? staged : stage(site, version, read);
   };
 
-  return Object.assign((site: string) => snapshot(site, source.maxAge), { current: (site: string) => snapshot(site, -1) });
+  return Object.assign((site: string) => snapshot(site, source.maxAge), { following: (site: string) => snapshot(site, -1, { settled: false }) });
 }

@@ -108,16 +108,25 @@ export interface ImportStore {
   importedTouchpoints(site: string, owner: ImportedOwner): Promise<Array<OfflineTouchpoint & { id: string }>>;
 }
 
+/**
+ * How a journey read meets the rollup: by default it first brings it up to date with the stored
+ * events; `settled: false` reads it as far as it has come (the background follower's reads: under
+ * a backfill, waiting for the rollup to catch up would keep it running flat out beside ingestion).
+ */
+export interface JourneyRead {
+  settled?: boolean;
+}
+
 /** What the aggregate journey queries (funnel, journey map, paths, attribution) read. */
 export interface JourneyStore {
   /** A site's touchpoints with their people, memberships and traits, the rollup first brought up to date with stored events. */
-  journeyFacts(site: string, options: JourneyFactsOptions): Promise<JourneyFacts>;
+  journeyFacts(site: string, options: JourneyFactsOptions, read?: JourneyRead): Promise<JourneyFacts>;
   /**
    * Brings the rollup up to date and names the state of the journey facts: equal versions, equal
    * facts (events followed, and admin changes and imports through any collector on the
    * database), so a reader may keep what it computed from them.
    */
-  journeyVersion(): Promise<string>;
+  journeyVersion(read?: JourneyRead): Promise<string>;
   /**
    * What may have changed in a site's journey facts since a version: the streams (devices, and
    * `user:<id>` for each user id) and accounts that events since then name, and the people that
@@ -125,7 +134,7 @@ export interface JourneyStore {
    * whom it reached (an erasure, an account-only imported touchpoint credited anew) or is too
    * large to follow.
    */
-  journeyChanges(site: string, since: string): Promise<JourneyChanges>;
+  journeyChanges(site: string, since: string, read?: JourneyRead): Promise<JourneyChanges>;
   /** Part of a site's journey facts, and who and what else it reaches now (see JourneyScope). */
   scopedJourneyFacts(site: string, options: JourneyFactsOptions, scope: JourneyScope): Promise<ScopedJourneyFacts>;
   /** The staging saved for a site under this key (what it was staged with), or null (none, another key, or a save cut short). */

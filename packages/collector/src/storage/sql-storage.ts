@@ -358,22 +358,22 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
 
     importedTouchpoints: (site, owner) => guard(() => importedTouchpoints(db, site, owner)),
 
-    journeyVersion: () =>
+    journeyVersion: (read) =>
       guard(async () => {
-        await followAll();
+        if (read?.settled !== false) await followAll();
         const { position, changes, late } = await factsVersion(db);
         return `${position}:${changes}:${late}`;
       }),
 
-    journeyFacts: (site, factsOptions) =>
+    journeyFacts: (site, factsOptions, read) =>
       guard(async () => {
-        await followAll();
+        if (read?.settled !== false) await followAll();
         return journeyFacts(db, site, factsOptions);
       }),
 
-    journeyChanges: (site, since) =>
+    journeyChanges: (site, since, read) =>
       guard(async () => {
-        await followAll();
+        if (read?.settled !== false) await followAll();
         const { position, changes, late } = await factsVersion(db);
         const version = `${position}:${changes}:${late}`;
         // Late commits move no position: the margin changedSince looks back covers them.
