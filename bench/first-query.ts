@@ -17,7 +17,9 @@ const [file, path, delay = '0'] = process.argv.slice(2);
 if (!file || !path) throw new Error('usage: node bench/first-query.ts <database file> <path>');
 const secretKey = 'sk_bench_0123456789abcdef';
 const storage = await openSqliteStorage(file);
-const app = createCollector({ storage, config: { writeKeys: [{ key: 'wk_bench_0123456789', site: 'default', allowedOrigins: '*' }], secretKey, analyticsMaxAge: 0 } });
+// As a server (BENCH_FOLLOW=0: as one with JOURNEY_ANALYTICS_WARM_UP=0, which only reads back a saved staging).
+const server = process.env.BENCH_FOLLOW !== '0' && { analyticsWarmUp: true, analyticsFollowInterval: 1000 };
+const app = createCollector({ storage, config: { writeKeys: [{ key: 'wk_bench_0123456789', site: 'default', allowedOrigins: '*' }], secretKey, analyticsMaxAge: 0, ...server } });
 // At once: sent before anything the start began has run.
 if (Number(delay) > 0) await new Promise((resolve) => setTimeout(resolve, Number(delay)));
 const begin = performance.now();
