@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, chromiumLog, launchChromium } from './browser.ts';
 import { startChaosProxy, type ChaosProxy, type Trouble } from './chaos-proxy.ts';
+import { traceJourney } from './chaos-trace.ts';
 import { startCollector, tempDir, type CollectorProcess } from './support.ts';
 
 const writeKey = 'wk_chaos_0123456789';
@@ -237,6 +238,7 @@ describe.runIf(chromiumAvailable())('chaos: the SDK in several tabs against a co
     const errors: string[] = [];
     context.on('weberror', (error) => errors.push(error.error().message));
     const began = Date.now();
+    const trail = await traceJourney(context, began);
     const until = began + seconds * 1000;
     let state = 'calm';
     const recorded = new Recorded(() => `${((Date.now() - began) / 1000).toFixed(1)} s (${state})`);
@@ -344,7 +346,7 @@ describe.runIf(chromiumAvailable())('chaos: the SDK in several tabs against a co
         [...proxy.answered].map(([what, count]) => `${what} ×${count}`).join(', '),
     );
 
-    const explain = (keys: string[]) => keys.map((key) => ({ key, recorded: recorded.story.get(key), stored: seen.get(key), around: recorded.around(key) }));
+    const explain = (keys: string[]) => keys.map((key) => ({ key, recorded: recorded.story.get(key), stored: seen.get(key), sdk: trail.get(key), around: recorded.around(key) }));
     const doubled = [...counts].filter(([key, count]) => count > recorded.allowed(key)).map(([key]) => key);
     if (missing(counts).length || doubled.length) console.log(JSON.stringify(explain([...missing(counts), ...doubled]), null, 1));
 
