@@ -13,6 +13,12 @@ const event = (name = 'Ping', extra: Record<string, unknown> = {}): JourneyEvent
 
 type Sent = JourneyEvent & Record<string, any>;
 
+/** The events spilled to localStorage, by name. */
+const spilled = () =>
+  Object.keys(localStorage)
+    .filter((key) => key.startsWith('journey.spill'))
+    .map((key) => (JSON.parse(localStorage.getItem(key)!) as Sent).event);
+
 function setup(answer: (batch: JourneyEvent[], attempt: number) => Answer | Promise<Answer> = ok, options: Partial<DeliveryOptions> = {}, store: Store = memoryStore()) {
   const sent: Sent[][] = [];
   const bodies: Array<Record<string, unknown>> = [];
@@ -205,13 +211,34 @@ describe('delivery', () => {
     void closing.delivery.enqueue(event('just before leaving'));
     await vi.advanceTimersByTimeAsync(0);
     closing.delivery.beacon(); // the beacon is lost too: the collector is in trouble
-    expect(Object.values(JSON.parse(localStorage.getItem('journey.spill')!)).map((e) => (e as Sent).event)).toEqual(['just before leaving']);
+    expect(spilled()).toEqual(['just before leaving']);
 
     const next = setup();
     await next.delivery.flush();
     expect(next.names()).toEqual(['just before leaving']);
     expect(await next.store.all()).toEqual([]);
-    expect(localStorage.getItem('journey.spill')).toBeNull();
+    expect(spilled()).toEqual([]);
+  });
+
+  it('clears from the spill only what it has written to its store, whatever another tab spills meanwhile', async () => {
+    const stalled: Store = { ...memoryStore(), put: () => new Promise(() => {}) };
+    const first = setup(() => ({ status: 503 }), {}, stalled);
+    void first.delivery.enqueue(event('left by the first tab'));
+    await vi.advanceTimersByTimeAsync(0);
+    first.delivery.beacon();
+
+    // A tab starts and takes up the spill; its store is slow to write it.
+    let written!: () => void;
+    const slow: Store = { ...memoryStore(), put: () => new Promise<void>((resolve) => (written = resolve)) };
+    setup(() => ({ status: 503 }), {}, slow);
+    // Meanwhile another tab closes, spilling its own event.
+    const second = setup(() => ({ status: 503 }), {}, { ...memoryStore(), put: () => new Promise(() => {}) });
+    void second.delivery.enqueue(event('left by the second tab'));
+    await vi.advanceTimersByTimeAsync(0);
+    second.delivery.beacon();
+    written();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(spilled()).toEqual(['left by the second tab']);
   });
 
   it('falls back to fetch with keepalive when sendBeacon refuses', async () => {

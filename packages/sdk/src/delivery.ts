@@ -1,6 +1,6 @@
 import type { IngestResult, JourneyEvent } from '@journey/protocol';
 import type { Store } from './store.ts';
-import { load, save } from './storage.ts';
+import { load, save, savedKeys } from './storage.ts';
 
 /** One POST: resolves with what the collector answered, rejects when the network failed. */
 export type Transport = (url: string, body: string) => Promise<{ status: number; retryAfter?: number; result?: IngestResult }>;
@@ -35,7 +35,9 @@ export interface Delivery {
 
 const droppedKey = 'journey.dropped';
 const lockKey = 'journey.lock';
-const spillKey = 'journey.spill';
+// One key per spilled event: tabs read and clear the spill at once, and a read-modify-write of
+// one shared key (localStorage has no lock across tabs) could clear an event another tab just spilled.
+const spillPrefix = 'journey.spill.';
 
 /**
  * The batcher. Every event is in the store before anything is sent, and leaves it only after a
@@ -162,13 +164,10 @@ export function createDelivery(
   };
 
   // What an earlier page spilled: into the store, and out of the spill once written there.
-  const spill = load<Record<string, JourneyEvent>>(spillKey) ?? {};
-  for (const key in spill) void put(spill[key]!).catch(() => {});
-  void writes.then(() => {
-    const left = load<Record<string, JourneyEvent>>(spillKey) ?? {};
-    for (const key in spill) if (!unwritten.has(key)) delete left[key];
-    save(spillKey, Object.keys(left).length ? left : undefined);
-  });
+  for (const key of savedKeys(spillPrefix)) {
+    const event = load<JourneyEvent>(key);
+    if (event) put(event).then(() => save(key, undefined), () => {});
+  }
 
   return {
     async enqueue(event) {
@@ -182,7 +181,7 @@ export function createDelivery(
       return run(true);
     },
     beacon() {
-      if (unwritten.size) save(spillKey, { ...load<object>(spillKey), ...Object.fromEntries(unwritten) });
+      unwritten.forEach((event, key) => save(spillPrefix + key, event));
       for (let events = [...unconfirmed.values()], batch; (batch = take(events))[0]; events = events.slice(batch.length)) {
         const text = body(batch);
         if (!navigator.sendBeacon?.(url, new Blob([text], { type: 'text/plain' }))) transport(url, text).catch(() => {});
@@ -190,7 +189,7 @@ export function createDelivery(
     },
     async clear() {
       save(droppedKey, undefined);
-      save(spillKey, undefined);
+      savedKeys(spillPrefix).forEach((key) => save(key, undefined));
       unwritten.clear();
       await forget((await store.all()).map(([key]) => key));
     },

@@ -18,6 +18,15 @@ export function save(key: string, value: unknown): void {
   }
 }
 
+/** The localStorage keys that start with `prefix` (none where it is blocked). */
+export function savedKeys(prefix: string): string[] {
+  try {
+    return Object.keys(localStorage).filter((key) => key.startsWith(prefix));
+  } catch {
+    return [];
+  }
+}
+
 export const readCookie = (name: string): string | undefined => document.cookie.match(`(^|; )${name}=([^;]*)`)?.[2];
 
 /**
