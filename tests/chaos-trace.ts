@@ -37,22 +37,6 @@ function trace(prefix: string) {
     return request;
   };
 
-  const storage = window.localStorage;
-  const spill = (key: unknown) => String(key).startsWith('journey.spill.');
-  const proxy = new Proxy(storage, {
-    get(target, key) {
-      if (key === 'removeItem') return (name: string) => (spill(name) && say('spill removed', ofBody(target.getItem(name))), target.removeItem(name));
-      const value = Reflect.get(target, key);
-      if (spill(key)) say('spill read', ofBody(value));
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-    set(target, key, value) {
-      if (spill(key)) say('spill written', ofBody(value));
-      return Reflect.set(target, key, value);
-    },
-  });
-  Object.defineProperty(window, 'localStorage', { get: () => proxy, configurable: true });
-
   const Blob = window.Blob;
   window.Blob = new Proxy(Blob, {
     construct(target, args: [BlobPart[]?, BlobPropertyBag?]) {
@@ -73,6 +57,27 @@ function trace(prefix: string) {
     return answer;
   };
   addEventListener('pagehide', () => say('pagehide', `page:${new URLSearchParams(location.search).get('chaos')}`));
+  // Last: reading localStorage throws on pages that have none (about:blank, the browser's error pages).
+  let storage: Storage;
+  try {
+    storage = window.localStorage;
+  } catch {
+    return;
+  }
+  const spill = (key: unknown) => String(key).startsWith('journey.spill.');
+  const proxy = new Proxy(storage, {
+    get(target, key) {
+      if (key === 'removeItem') return (name: string) => (spill(name) && say('spill removed', ofBody(target.getItem(name))), target.removeItem(name));
+      const value = Reflect.get(target, key);
+      if (spill(key)) say('spill read', ofBody(value));
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+    set(target, key, value) {
+      if (spill(key)) say('spill written', ofBody(value));
+      return Reflect.set(target, key, value);
+    },
+  });
+  Object.defineProperty(window, 'localStorage', { get: () => proxy, configurable: true });
 }
 
 /** Keeps what each page's SDK did with each mark, in `trail`, with the time since `began`. */
