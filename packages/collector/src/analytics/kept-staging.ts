@@ -135,8 +135,8 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
     const streams = new Set(changes.streams);
     const persons = new Set(changes.persons);
     const reads: ScopedJourneyFacts[] = [];
-    let next: JourneyScope = { streams: changes.streams, persons: changes.persons, accounts: changes.accounts };
-    while (next.streams.length > 0 || next.persons.length > 0 || next.accounts.length > 0) {
+    let next: JourneyScope = { streams: changes.streams, persons: changes.persons, accounts: changes.accounts, domains: changes.domains };
+    while (next.streams.length > 0 || next.persons.length > 0 || next.accounts.length > 0 || next.domains!.length > 0) {
       const read = await storage.scopedJourneyFacts(site, options.facts, next);
       reads.push(read);
       const reached = [
@@ -146,7 +146,7 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
         ...kept.journeys.personsOfImported(read.imported.map(({ touchpoint }) => touchpoint.id)),
       ].filter((person) => !persons.has(person));
       const further = [...read.streamsOfPersons, ...kept.journeys.streamsOfPersons(next.persons)].filter((stream) => !streams.has(stream));
-      next = { streams: [...new Set(further)], persons: [...new Set(reached)], accounts: [] };
+      next = { streams: [...new Set(further)], persons: [...new Set(reached)], accounts: [], domains: [] };
       for (const stream of next.streams) streams.add(stream);
       for (const person of next.persons) persons.add(person);
       if (persons.size > limit || streams.size > limit * 4) return whole(site, reading);

@@ -299,7 +299,7 @@ export class SiteJourneys {
    * Replaces the scope's facts; adds the people and accounts whose staging they change. `fresh`:
    * nothing is held yet (the first staging), so nothing is forgotten and nobody collected.
    */
-  #replace(facts: JourneyFacts, scope: JourneyScope, persons: Set<string>, accounts: Set<string>, traitOwners: Set<string>, fresh = false): void {
+  #replace(facts: JourneyFacts & { accounts?: string[] }, scope: JourneyScope, persons: Set<string>, accounts: Set<string>, traitOwners: Set<string>, fresh = false): void {
     const touched = (touchpoint: Touchpoint) => {
       if (fresh) return;
       if (touchpoint.personId !== undefined) persons.add(touchpoint.personId);
@@ -331,8 +331,11 @@ export class SiteJourneys {
       add(this.#byStream, touchpoint.stream, touchpoint);
     }
 
-    // The scope's people's imported touchpoints are all in the facts (an import itself is staged whole).
+    // The scope's people's imported touchpoints are all in the facts, and so are its accounts' that name nobody known.
     for (const person of scope.persons) for (const { id } of [...(this.#byPerson.get(person) ?? [])]) if (this.#imported.has(id)) forget(id);
+    for (const account of facts.accounts ?? []) {
+      for (const { id, personId } of [...(this.#byNamedAccount.get(account) ?? [])]) if (personId === undefined && this.#imported.has(id)) forget(id);
+    }
     for (const { touchpoint, personId, accountId } of facts.imported) {
       keep(offlineTouchpoint(touchpoint, { ...(personId && { personId }), ...(accountId && { accountId }) }));
       this.#imported.add(touchpoint.id);

@@ -453,10 +453,24 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
       await storage.mergeAccounts('default', 'northwind', 'dan-corp');
       await inStep('an account merge');
       expect(wholeReads(), 'imports naming known people, a merge, a split and an account merge').toBe(imports);
-      // A touchpoint crediting an account with nobody the graph knows is read only with the whole site.
-      await storage.importTouchpoints('default', [{ source: 'hubspot', externalId: 'lead-2', type: 'webinar', occurredAt: Date.parse(day(18)), email: 'lead@globex.com', accountId: 'globex' }], { window: 3_600_000, now: Date.parse(day(19)) });
-      await inStep('an import crediting an account only');
-      expect(wholeReads()).toBe(imports + 1);
+      // Touchpoints naming nobody the graph knows restage the account they credit: by id (one the
+      // site has, one it has not yet), by a claimed domain, by a domain nobody claims (an account
+      // of its own with autoAccounts); then the lead signs up, and the touchpoint is theirs.
+      const leads = [
+        { source: 'hubspot', externalId: 'lead-2', type: 'webinar', occurredAt: Date.parse(day(18)), email: 'lead@northwind.io', accountId: 'northwind' },
+        { source: 'hubspot', externalId: 'lead-3', type: 'demo', occurredAt: Date.parse(day(18)), email: 'lead@globex.com', accountId: 'globex' },
+        { source: 'salesforce', externalId: 'lead-4', type: 'closed_won', occurredAt: Date.parse(day(18)), domain: 'northwind.io' },
+        { source: 'salesforce', externalId: 'lead-5', type: 'demo', occurredAt: Date.parse(day(18)), domain: 'initech.example' },
+      ];
+      for (const lead of leads) {
+        await storage.importTouchpoints('default', [lead], { window: 3_600_000, now: Date.parse(day(19)) });
+        await inStep(`an import crediting an account only (${lead.externalId})`);
+      }
+      await send([identify('lead-laptop', day(19), 'u-lead', 'lead@northwind.io')]);
+      await inStep('the lead signs up');
+      await send([group('globex-laptop', day(19), 'u-gus', 'globex', { name: 'Globex' })]);
+      await inStep('the account a lead was credited to comes');
+      expect(wholeReads(), 'imports crediting accounts only').toBe(imports);
       await storage.erasePerson('default', 'u-ann');
       await inStep('erasure');
     });

@@ -130,9 +130,9 @@ export interface JourneyStore {
   /**
    * What may have changed in a site's journey facts since a version: the streams (devices, and
    * `user:<id>` for each user id) and accounts that events since then name, and the people that
-   * imports and admin merges and splits since then reached; or `full` when a change cannot say
-   * whom it reached (an erasure, an account-only imported touchpoint credited anew) or is too
-   * large to follow.
+   * imports and admin merges and splits since then reached (and the accounts and work domains that
+   * imported touchpoints naming nobody known credit); or `full` when a change cannot say whom it
+   * reached (an erasure) or is too large to follow.
    */
   journeyChanges(site: string, since: string, read?: JourneyRead): Promise<JourneyChanges>;
   /** Part of a site's journey facts, and who and what else it reaches now (see JourneyScope). */
@@ -146,7 +146,7 @@ export interface JourneyStore {
   saveStaging(site: string, key: string, saved: SavedStaging): Promise<boolean>;
 }
 
-export type JourneyChanges = { version: string } & ({ full: true } | { full: false; streams: string[]; persons: string[]; accounts: string[] });
+export type JourneyChanges = { version: string } & ({ full: true } | { full: false; streams: string[]; persons: string[]; accounts: string[]; domains: string[] });
 
 /** Webhook subscriptions and their outbox (storage/webhooks.ts). */
 export interface WebhookStore {

@@ -382,7 +382,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
         const reached = await changeScopes(db, site, fromChanges!, changes);
         const changed = reached && (await changedSince(db, site, Math.max(0, from! - rollupOptions.lookback), position, maxFollowedChanges));
         if (!reached || !changed) return { version, full: true };
-        return { version, full: false, streams: [...new Set([...changed.streams, ...reached.streams])], persons: reached.persons, accounts: [...new Set([...changed.accounts, ...reached.accounts])] };
+        return { version, full: false, streams: [...new Set([...changed.streams, ...reached.streams])], persons: reached.persons, accounts: [...new Set([...changed.accounts, ...reached.accounts])], domains: reached.domains ?? [] };
       }),
 
     scopedJourneyFacts: (site, factsOptions, scope) => guard(() => scopedJourneyFacts(db, site, factsOptions, scope)),

@@ -13,11 +13,15 @@ import { streamOf } from './rollup.ts';
 
 type Db = Kysely<Database>;
 
-/** Whom a change reached: streams (devices, `user:<id>`), people and accounts (ids as sent). */
+/**
+ * Whom a change reached: streams (devices, `user:<id>`), people, accounts (ids as sent) and the
+ * accounts of work domains (imported touchpoints that credit a company by its domain).
+ */
 export interface ChangeScope {
   streams: string[];
   persons: string[];
   accounts: string[];
+  domains?: string[];
 }
 
 /**
@@ -44,12 +48,13 @@ export async function logChangeScope(trx: Db, site: string, change: number, scop
  * reached everyone there, or is no longer kept.
  */
 export async function changeScopes(db: Db, site: string, after: number, upTo: number): Promise<ChangeScope | null> {
-  if (upTo <= after) return upTo === after ? { streams: [], persons: [], accounts: [] } : null;
+  if (upTo <= after) return upTo === after ? { streams: [], persons: [], accounts: [], domains: [] } : null;
   const rows = await db.selectFrom('journey_change_scopes').select(['change', 'site', 'scope']).where('change', '>', after).where('change', '<=', upTo).execute();
   if (rows.length !== upTo - after) return null;
   const streams = new Set<string>();
   const persons = new Set<string>();
   const accounts = new Set<string>();
+  const domains = new Set<string>();
   for (const row of rows) {
     if (row.site !== site) continue;
     if (row.scope === everyone) return null;
@@ -57,8 +62,9 @@ export async function changeScopes(db: Db, site: string, after: number, upTo: nu
     for (const stream of scope.streams) streams.add(stream);
     for (const person of scope.persons) persons.add(person);
     for (const account of scope.accounts) accounts.add(account);
+    for (const domain of scope.domains ?? []) domains.add(domain);
   }
-  return { streams: [...streams], persons: [...persons], accounts: [...accounts] };
+  return { streams: [...streams], persons: [...persons], accounts: [...accounts], domains: [...domains] };
 }
 
 /** Some people and the identifiers they hold. */
@@ -140,23 +146,28 @@ export interface ImportedWho {
 
 /**
  * Whom new imported touchpoints reach: the people their email or user id belongs to now, who are
- * staged again with their accounts. One naming nobody the graph knows reaches no staging, unless
- * it credits an account by id or a work domain: account-only touchpoints are read only with the
- * whole site, so such an import reaches everyone (null).
+ * staged again with their accounts; for one naming nobody the graph knows, the account it credits
+ * by id or by work domain (a CRM's leads and contacts the site never saw), staged again with its
+ * account-only touchpoints.
  */
-export async function importReach(trx: Db, site: string, imported: readonly ImportedWho[]): Promise<ChangeScope | null> {
+export async function importReach(trx: Db, site: string, imported: readonly ImportedWho[]): Promise<ChangeScope> {
   const owners = await ownersOf(
     trx,
     site,
     imported.flatMap((who) => (who.person_kind === null ? [] : [{ kind: who.person_kind, value: who.person_value! }])),
   );
   const persons = new Set<string>();
+  const accounts = new Set<string>();
+  const domains = new Set<string>();
   for (const who of imported) {
     const person = who.person_kind === null ? undefined : owners.get(`${who.person_kind}:${who.person_value}`);
     if (person !== undefined) persons.add(person);
-    else if (who.account_id !== null || (who.domain !== null && !isFreeMailDomain(who.domain))) return null;
+    else {
+      if (who.account_id !== null) accounts.add(who.account_id);
+      if (who.domain !== null && !isFreeMailDomain(who.domain)) domains.add(who.domain);
+    }
   }
-  return { streams: [], persons: [...persons], accounts: [] };
+  return { streams: [], persons: [...persons], accounts: [...accounts], domains: [...domains] };
 }
 
 /** Forgets whom a site's changes reached (an erasure: a scope names the person erased): its readers behind stage whole. */

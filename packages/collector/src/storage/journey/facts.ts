@@ -50,8 +50,13 @@ export interface JourneyScope {
   streams: readonly string[];
   /** People whose imported touchpoints, account and traits to read. */
   persons: readonly string[];
-  /** Accounts (ids as sent) whose traits to read, with every id merged with them. */
+  /**
+   * Accounts (ids as sent) whose traits and account-only imported touchpoints (naming nobody the
+   * graph knows) to read, with every id merged with them.
+   */
   accounts: readonly string[];
+  /** Work domains whose account (the one claiming it, or the domain itself with autoAccounts) to read as above. */
+  domains?: readonly string[];
 }
 
 export interface ScopedJourneyFacts extends JourneyFacts {
@@ -117,6 +122,14 @@ type Identity = { kind: string; value: string; person_id: string; email_domain: 
 
 async function readFacts(db: Db, site: string, options: JourneyFactsOptions, scope?: JourneyScope): Promise<JourneyFacts & { accounts: string[]; identities: Identity[] }> {
   const { live: accounts, byDomain } = await liveAccounts(db, site);
+  const accountOfDomain = (domain: string | null): string | undefined => {
+    if (!domain || isFreeMailDomain(domain)) return undefined;
+    const owners = byDomain.get(domain);
+    if (owners) return owners.length === 1 ? owners[0] : undefined; // an ambiguous domain matches nobody
+    return options.autoAccounts ? domain : undefined;
+  };
+  /** The account an imported touchpoint credits: the live one of its id, else its domain's. */
+  const creditedBy = (row: { account_id: string | null; domain: string | null }) => (row.account_id !== null ? accounts.get(row.account_id) : undefined) ?? accountOfDomain(row.domain);
   const size = Math.max(1, Math.min(500, limitsOf(db).maxParameters - 20));
   // A scope's people by their identifiers, each kind's values a part at a time: the owner
   // indexes lead (a join from person ids leaves the choice to SQLite's planner, which scans).
@@ -125,20 +138,44 @@ async function readFacts(db: Db, site: string, options: JourneyFactsOptions, sco
     for (const row of await db.selectFrom('identifiers').select(['kind', 'value', 'person_id', 'email_domain']).where('site', '=', site).where('person_id', 'in', part).execute()) identities.push(row);
   }
   const owners: Array<{ kind: string; values: string[] } | undefined> = scope ? byKind(identities, size) : [undefined];
-  const scopeAccounts = scope && [...new Set(scope.accounts.flatMap((id) => (accounts.has(id) ? [accounts.get(id)!] : [])))];
+  const scopeAccounts = scope && [
+    ...new Set([
+      ...scope.accounts.flatMap((id) => (accounts.has(id) ? [accounts.get(id)!] : [])),
+      ...(scope.domains ?? []).flatMap((domain) => accountOfDomain(domain) ?? []),
+    ]),
+  ];
   const rawAccounts = scopeAccounts && [...accounts].filter(([, live]) => scopeAccounts.includes(live)).map(([raw]) => raw);
 
   const touchpoints = await touchpointsWithPersons(db, site, scope?.streams, size, (groupId) => accounts.get(groupId));
 
-  const imported = [];
-  for (const owner of owners) {
-    let query = db
+  const importedQuery = () =>
+    db
       .selectFrom('imported_touchpoints as m')
       .leftJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'm.site').onRef('i.kind', '=', 'm.person_kind').onRef('i.value', '=', 'm.person_value'))
       .select(['m.source', 'm.external_id', 'm.payload', 'm.account_id', 'm.domain', 'i.person_id'])
       .where('m.site', '=', site);
+  const imported = [];
+  for (const owner of owners) {
+    let query = importedQuery();
     if (owner) query = query.where('m.person_kind', '=', owner.kind).where('m.person_value', 'in', owner.values);
     for (const row of await query.execute()) imported.push(row);
+  }
+  if (scopeAccounts?.length) {
+    // The scope's accounts' touchpoints naming nobody the graph knows, by account id or by domain.
+    const wanted = new Set(scopeAccounts);
+    const domains = [...byDomain.keys()].filter((domain) => wanted.has(accountOfDomain(domain)!));
+    if (options.autoAccounts) domains.push(...scopeAccounts.filter((account) => !byDomain.has(account)));
+    const seen = new Set<string>();
+    for (const [column, values] of [['m.account_id', rawAccounts!], ['m.domain', domains]] as const) {
+      for (const part of chunk(values, size)) {
+        for (const row of await importedQuery().where(column, 'in', part).where('i.person_id', 'is', null).execute()) {
+          const id = `${row.source}\u0000${row.external_id}`;
+          if (seen.has(id) || !wanted.has(creditedBy(row)!)) continue;
+          seen.add(id);
+          imported.push(row);
+        }
+      }
+    }
   }
 
   const members = [];
@@ -175,13 +212,6 @@ async function readFacts(db: Db, site: string, options: JourneyFactsOptions, sco
     }
   }
 
-  const accountOfDomain = (domain: string | null): string | undefined => {
-    if (!domain || isFreeMailDomain(domain)) return undefined;
-    const owners = byDomain.get(domain);
-    if (owners) return owners.length === 1 ? owners[0] : undefined; // an ambiguous domain matches nobody
-    return options.autoAccounts ? domain : undefined;
-  };
-
   const best = new Map<string, { account: string; grouped: number; last: number }>();
   for (const row of members) {
     const account = accounts.get(row.account_id);
@@ -205,7 +235,7 @@ async function readFacts(db: Db, site: string, options: JourneyFactsOptions, sco
   return {
     touchpoints,
     imported: imported.map((row) => {
-      const accountId = (row.account_id !== null ? accounts.get(row.account_id) : undefined) ?? accountOfDomain(row.domain);
+      const accountId = creditedBy(row);
       return {
         touchpoint: { ...(JSON.parse(row.payload) as OfflineTouchpoint), id: importedId({ source: row.source, externalId: row.external_id }) },
         ...(row.person_id !== null && { personId: row.person_id }),
