@@ -10,10 +10,11 @@
  *   node bench/journeys.ts        (BENCH_PEOPLE=5000 BENCH_ACCOUNTS=200 BENCH_EVENTS=100000 by default;
  *                                  BENCH_V8_DEFAULTS=1 for V8's own heap sizing rather than the collector's;
  *                                  BENCH_FOLLOW=0 for a collector that stages a site only when first
- *                                  queried, as JOURNEY_ANALYTICS_WARM_UP=0 does)
+ *                                  queried, as JOURNEY_ANALYTICS_WARM_UP=0 does; BENCH_KEEP=<folder> keeps
+ *                                  the database there, for bench/first-query.ts or a profiler)
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -38,7 +39,8 @@ const writeKey = 'wk_bench_0123456789';
 const secretKey = 'sk_bench_0123456789abcdef';
 
 const follow = process.env.BENCH_FOLLOW !== '0';
-const folder = mkdtempSync(join(tmpdir(), 'journey-journeys-bench-'));
+const keep = process.env.BENCH_KEEP;
+const folder = keep ? (mkdirSync(keep, { recursive: true }), keep) : mkdtempSync(join(tmpdir(), 'journey-journeys-bench-'));
 const storage = await openSqliteStorage(join(folder, 'journey.db'));
 const app = createCollector({
   storage,
@@ -188,7 +190,7 @@ const begin = performance.now();
 await rebuilt.journeyVersion();
 const buildMs = performance.now() - begin;
 await rebuilt.close();
-rmSync(folder, { recursive: true, force: true });
+if (!keep) rmSync(folder, { recursive: true, force: true });
 
 /**
  * The dashboard in Chromium over the same data, served by the same app: each page's load (HTML
