@@ -185,10 +185,12 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       while (!closed && (await followEvents(db, rollupOptions)) > 0);
     });
   // Kept in step at ingestion, a moment after writes, so a query seldom waits for it. In the
-  // background one pass at a time, each followed by a rest three times as long as it took: under
-  // heavy ingestion the rollup falls behind rather than taking the CPU from it, and a query
-  // (followAll) catches up what is left.
+  // background one pass at a time; a pass during which events came is followed by a rest three
+  // times as long as it took: under heavy ingestion the rollup falls behind rather than taking the
+  // CPU from it, and a query (followAll) catches up what is left. Once writes stop (a backfill
+  // ends), it catches up pass after pass, requests let in between.
   let scheduled: { timer: ReturnType<typeof setTimeout>; at: number } | undefined;
+  let writes = 0;
   const followSoon = (delay = followDelay) => {
     const at = Date.now() + delay;
     if (scheduled && scheduled.at <= at) return;
@@ -209,16 +211,20 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     guard(async () => {
       // Outside the group commit, so the next group's transaction runs while this one syncs.
       await afterCommit?.();
-      if (inserted.includes(true)) followSoon();
+      if (inserted.includes(true)) {
+        writes++;
+        followSoon();
+      }
       return { inserted };
     });
 
   const followPass = () =>
     afterFollowing(async () => {
       const started = Date.now();
+      const writesBefore = writes;
       const followed = closed ? 0 : await followEvents(db, rollupOptions, eventsPerBackgroundPass);
-      // With more waiting, the next pass after the rest; else once writes come again.
-      if (followed >= eventsPerBackgroundPass) followSoon(3 * (Date.now() - started));
+      // With more waiting, the next pass: after a rest while events come, else at once; with none, once writes come again.
+      if (followed >= eventsPerBackgroundPass) followSoon(writes > writesBefore ? 3 * (Date.now() - started) : 0);
     });
 
   const page = (rows: ScopedEvent[], limit: number): TimelinePage => {
