@@ -293,8 +293,9 @@ describe.runIf(chromiumAvailable())('chaos: the SDK in several tabs against a co
     const open = await Promise.all(Array.from({ length: tabs }, (_, tab) => walk(context, proxy.url, tab, recorded, until, random(seed + tab + 1))));
     if (browserLost) throw lost();
     await troubles.catch(async (error: unknown) => {
-      // A switch to offline that failed because Chromium had just gone: its disconnect comes a moment later.
-      await sleep(1000);
+      // A switch to offline that failed because Chromium had just gone: its disconnect comes a
+      // moment later (under load, seen later than a second).
+      for (let waited = 0; !browserLost && waited < 10_000; waited += 250) await sleep(250);
       throw browserLost ? lost() : error;
     });
 
