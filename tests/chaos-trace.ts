@@ -64,7 +64,7 @@ function trace(prefix: string) {
   } catch {
     return;
   }
-  const spill = (key: unknown) => String(key).startsWith('journey.spill.');
+  const spill = (key: unknown) => String(key).startsWith('journey.queue.');
   const proxy = new Proxy(storage, {
     get(target, key) {
       if (key === 'removeItem') return (name: string) => (spill(name) && say('spill removed', ofBody(target.getItem(name))), target.removeItem(name));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JourneyEvent } from '@journey/protocol';
 import { backoff, createDelivery, fetchTransport, type DeliveryOptions, type Transport } from './delivery.ts';
-import { memoryStore, type Store } from './store.ts';
+import { localStorageStore, memoryStore, type Store } from './store.ts';
 import { uuid } from './uuid.ts';
 import { beacons } from '../test/setup.ts';
 
@@ -16,7 +16,7 @@ type Sent = JourneyEvent & Record<string, any>;
 /** The events spilled to localStorage, by name. */
 const spilled = () =>
   Object.keys(localStorage)
-    .filter((key) => key.startsWith('journey.spill'))
+    .filter((key) => key.startsWith('journey.queue.'))
     .map((key) => (JSON.parse(localStorage.getItem(key)!) as Sent).event);
 
 function setup(answer: (batch: JourneyEvent[], attempt: number) => Answer | Promise<Answer> = ok, options: Partial<DeliveryOptions> = {}, store: Store = memoryStore()) {
@@ -239,6 +239,31 @@ describe('delivery', () => {
     written();
     await vi.advanceTimersByTimeAsync(0);
     expect(spilled()).toEqual(['left by the second tab']);
+  });
+
+  it('takes up what a page that fell back to localStorage left there, and sends it', async () => {
+    // A page whose IndexedDB failed (Safari drops its connection in long-lived pages) queued an
+    // event in localStorage and closed before it was confirmed.
+    const left = event('queued in localStorage');
+    await localStorageStore().put(left.messageId, left);
+
+    const next = setup(); // this page's store works
+    await next.delivery.flush();
+    expect(next.names()).toEqual(['queued in localStorage']);
+    expect(spilled()).toEqual([]);
+  });
+
+  it('leaves what it finds in localStorage there when localStorage is its own store', async () => {
+    const left = event('spilled by a closing page');
+    await localStorageStore().put(left.messageId, left);
+    const refused = setup(() => ({ status: 503 }), {}, localStorageStore());
+    await refused.delivery.flush();
+    expect(spilled()).toEqual(['spilled by a closing page']);
+
+    const next = setup(ok, {}, localStorageStore());
+    await next.delivery.flush();
+    expect(next.names()).toEqual(['spilled by a closing page']);
+    expect(spilled()).toEqual([]);
   });
 
   it('falls back to fetch with keepalive when sendBeacon refuses', async () => {

@@ -1,5 +1,5 @@
 import type { IngestResult, JourneyEvent } from '@journey/protocol';
-import type { Store } from './store.ts';
+import { localQueue, type Store } from './store.ts';
 import { load, save, savedKeys } from './storage.ts';
 
 /** One POST: resolves with what the collector answered, rejects when the network failed. */
@@ -35,9 +35,6 @@ export interface Delivery {
 
 const droppedKey = 'journey.dropped';
 const lockKey = 'journey.lock';
-// One key per spilled event: tabs read and clear the spill at once, and a read-modify-write of
-// one shared key (localStorage has no lock across tabs) could clear an event another tab just spilled.
-const spillPrefix = 'journey.spill.';
 
 /**
  * The batcher. Every event is in the store before anything is sent, and leaves it only after a
@@ -158,15 +155,16 @@ export function createDelivery(
   const put = (event: JourneyEvent) => {
     unconfirmed.set(event.messageId, event);
     unwritten.set(event.messageId, event);
-    const write = writes.then(() => store.put(event.messageId, event)).then(() => unwritten.delete(event.messageId));
+    const write = writes.then(() => store.put(event.messageId, event)).then((where) => (unwritten.delete(event.messageId), where));
     writes = write.catch(() => {}); // one failed write must not stop the next
     return write;
   };
 
-  // What an earlier page spilled: into the store, and out of the spill once written there.
-  for (const key of savedKeys(spillPrefix)) {
+  // What earlier pages left in localStorage (store.ts, localQueue): into the store, and out of
+  // localStorage once written there, unless the store is localStorage and the key its own.
+  for (const key of savedKeys(localQueue)) {
     const event = load<JourneyEvent>(key);
-    if (event) put(event).then(() => save(key, undefined), () => {});
+    if (event) put(event).then((where) => where != key && save(key, undefined), () => {});
   }
 
   return {
@@ -181,7 +179,8 @@ export function createDelivery(
       return run(true);
     },
     beacon() {
-      unwritten.forEach((event, key) => save(spillPrefix + key, event));
+      // Spilled where the next page takes them up: a key each, so no tab rewrites another's.
+      unwritten.forEach((event, key) => save(localQueue + key, event));
       for (let events = [...unconfirmed.values()], batch; (batch = take(events))[0]; events = events.slice(batch.length)) {
         const text = body(batch);
         if (!navigator.sendBeacon?.(url, new Blob([text], { type: 'text/plain' }))) transport(url, text).catch(() => {});
@@ -189,7 +188,7 @@ export function createDelivery(
     },
     async clear() {
       save(droppedKey, undefined);
-      savedKeys(spillPrefix).forEach((key) => save(key, undefined));
+      savedKeys(localQueue).forEach((key) => save(key, undefined));
       unwritten.clear();
       await forget((await store.all()).map(([key]) => key));
     },

@@ -9,7 +9,7 @@ import config from '../../../rollup.config.mjs';
  * this ceiling holds the line where it stands. Lower it as the SDK shrinks; if growth is intended,
  * raise it in the same commit and say why.
  */
-const ceiling = 4620;
+const ceiling = 4645;
 
 describe('journey.js size', () => {
   it(`stays within ${ceiling} bytes gzip -9`, { timeout: 60_000 }, async () => {

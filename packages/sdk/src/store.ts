@@ -1,5 +1,6 @@
 import { createStore, promisifyRequest } from 'idb-keyval';
 import type { JourneyEvent } from '@journey/protocol';
+import { load, savedKeys } from './storage.ts';
 
 export type Entry = [key: string, event: JourneyEvent];
 
@@ -9,6 +10,7 @@ export type Entry = [key: string, event: JourneyEvent];
  */
 export interface Store {
   all(): Promise<Entry[]>;
+  /** Resolves with the localStorage key it wrote, if it wrote one. */
   put(key: string, event: JourneyEvent): Promise<unknown>;
   remove(keys: string[]): Promise<unknown>;
 }
@@ -36,28 +38,37 @@ export function indexedDbStore(): Store {
   };
 }
 
-/** A store over one array, kept sorted by key: the shape of the localStorage and memory stores. */
-const arrayStore = (read: () => Entry[], write: (entries: Entry[]) => void): Store => ({
-  all: async () => read().sort(([a], [b]) => (a < b ? -1 : 1)),
-  put: async (key, event) => write([...read().filter(([other]) => other !== key), [key, event]]),
-  remove: async (keys) => write(read().filter(([key]) => !keys.includes(key))),
-});
+/**
+ * Where events wait in localStorage, a key each: a closing page's events not yet in its store
+ * (delivery.ts), and the localStorage store's. Every page on another store takes them up as it
+ * starts, so none is left behind by a page that fell back to localStorage and went.
+ */
+export const localQueue = 'journey.queue.';
 
-/** localStorage, one JSON array: for where IndexedDB is refused. Kept small by the queue's cap. */
-export const localStorageStore = (key = 'journey.queue'): Store =>
-  // Both throw where localStorage is blocked or full, which moves the queue on to memory.
-  arrayStore(
-    () => JSON.parse(localStorage.getItem(key) ?? '[]'),
-    (entries) => localStorage.setItem(key, JSON.stringify(entries)),
-  );
+/**
+ * localStorage, a key per event, for where IndexedDB is refused: no tab rewrites what another
+ * wrote (localStorage has no lock across tabs). Kept small by the queue's cap.
+ */
+export const localStorageStore = (prefix = localQueue): Store => ({
+  // A key another tab removes meanwhile reads as nothing.
+  all: async () =>
+    savedKeys(prefix)
+      .sort()
+      .map((key): Entry => [key.slice(prefix.length), load(key)!])
+      .filter(([, event]) => event),
+  // Throws where localStorage is blocked or full, which moves the queue on to memory.
+  put: async (key, event) => (localStorage.setItem(prefix + key, JSON.stringify(event)), prefix + key),
+  remove: async (keys) => keys.forEach((key) => localStorage.removeItem(prefix + key)),
+});
 
 /** Memory: the last resort, lost with the page. */
 export function memoryStore(): Store {
-  let entries: Entry[] = [];
-  return arrayStore(
-    () => entries,
-    (next) => (entries = next),
-  );
+  const entries = new Map<string, JourneyEvent>();
+  return {
+    all: async () => [...entries].sort(([a], [b]) => (a < b ? -1 : 1)),
+    put: async (key, event) => void entries.set(key, event),
+    remove: async (keys) => keys.forEach((key) => entries.delete(key)),
+  };
 }
 
 /**
