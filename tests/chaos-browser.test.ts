@@ -252,6 +252,19 @@ describe.runIf(chromiumAvailable())('chaos: the SDK in several tabs against a co
           `Its last output (pw:browser, with its exit code and signal):\n${chromiumLog()}`,
       );
 
+    // Playwright switches each page of the context in turn, and fails the switch when one of them
+    // closes meanwhile (a tab the walk closes): the browser is fine, so the switch is made again.
+    const setOffline = async (offline: boolean) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await context.setOffline(offline);
+        } catch (error) {
+          if (attempt === 5 || !browser.isConnected() || !String(error).includes('has been closed')) throw error;
+          await sleep(100);
+        }
+      }
+    };
+
     // The troubles, one after another with calm between, until the time is up.
     let kills = 0;
     let offline = 0;
@@ -274,11 +287,11 @@ describe.runIf(chromiumAvailable())('chaos: the SDK in several tabs against a co
           state = 'calm';
         },
         async () => {
-          await context.setOffline(true);
+          await setOffline(true);
           offline++;
           state = 'offline';
           await sleep(1000 + roll() * 2000);
-          await context.setOffline(false);
+          await setOffline(false);
           state = 'calm';
         },
       ];
