@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { repeat } from './background.ts';
+import { repeat, restingWhileChanging } from './background.ts';
 import { StorageClosedError } from './storage/port.ts';
 
 describe('background passes', () => {
@@ -43,5 +43,37 @@ describe('background passes', () => {
     expect(stopped).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(pass).toHaveBeenCalledTimes(2);
+  });
+
+  it('rest after a long pass while what they follow keeps changing, and go ahead once it stops', async () => {
+    let clock = 0;
+    let version = 'v1';
+    const work = vi.fn(async () => {
+      clock += 100; // each pass takes 100 ms
+    });
+    const pass = restingWhileChanging(work, async () => version, () => clock);
+    await pass();
+    expect(work).toHaveBeenCalledTimes(1); // ends at 100: rests until 400 while changes come
+
+    clock = 150;
+    version = 'v2';
+    await pass();
+    clock = 200;
+    version = 'v3';
+    await pass();
+    expect(work).toHaveBeenCalledTimes(1); // still changing: resting
+
+    clock = 250; // no change since the last look: nothing to yield to
+    await pass();
+    expect(work).toHaveBeenCalledTimes(2); // ends at 350: rests until 650
+
+    clock = 400;
+    version = 'v4';
+    await pass();
+    expect(work).toHaveBeenCalledTimes(2);
+    clock = 700; // the rest is over, changing or not
+    version = 'v5';
+    await pass();
+    expect(work).toHaveBeenCalledTimes(3);
   });
 });

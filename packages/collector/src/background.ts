@@ -16,3 +16,28 @@ export function repeat(pass: () => Promise<{ more: boolean; rest?: number }>, in
     );
   next(interval);
 }
+
+/**
+ * A pass that rests `factor` times as long as it took, but only while `version()` keeps changing
+ * (ingestion under way: the pass would take the thread from it). Called every interval during the
+ * rest, it reads the version and goes ahead as soon as it is what it was at the last reading: the
+ * work has stopped coming (a backfill has ended), and there is nothing left to yield to.
+ */
+export function restingWhileChanging(pass: () => Promise<void>, version: () => Promise<string>, now: () => number = () => performance.now(), factor = 3): () => Promise<{ more: boolean }> {
+  let until = -Infinity;
+  let seen: string | undefined;
+  return async () => {
+    if (now() < until) {
+      const current = await version();
+      if (current !== seen) {
+        seen = current;
+        return { more: false };
+      }
+    }
+    const began = now();
+    await pass();
+    until = now() + factor * (now() - began);
+    seen = await version();
+    return { more: false };
+  };
+}

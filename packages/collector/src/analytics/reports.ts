@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import type { CollectorConfig } from '../config.ts';
 import type { Storage } from '../storage/port.ts';
-import { repeat } from '../background.ts';
+import { repeat, restingWhileChanging } from '../background.ts';
 import { parse } from '../http/params.ts';
 import { attributionModels } from '../journey/attribution.ts';
 import { attributionReport, defaultMilestones } from './attribution-report.ts';
@@ -64,18 +64,18 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
   // Once a site is staged, its changes are followed in the background: an answer then reads a
   // staging at most a second or two behind, and never waits for one. The follower stages what the
   // rollup has followed (it never makes the rollup catch up: under a backfill the rollup falls
-  // behind rather than take the thread from ingestion), and a pass that took long (a backfill's
-  // second of events reaches thousands of people) rests three times as long after it.
+  // behind rather than take the thread from ingestion), and after a pass that took long (a
+  // backfill's second of events reaches thousands of people) rests three times as long while the
+  // facts keep changing; once they stop (the backfill has ended), it stages at the next interval.
   const following = new Set<string>();
   const follow = (site: string) => {
     const interval = config.analyticsFollowInterval;
     if (interval <= 0 || following.has(site)) return;
     following.add(site);
-    const pass = async () => {
-      const began = performance.now();
-      await snapshotOf.following(site);
-      return { more: false, rest: 3 * (performance.now() - began) };
-    };
+    const pass = restingWhileChanging(
+      async () => void (await snapshotOf.following(site)),
+      () => storage.journeyVersion({ settled: false }),
+    );
     repeat(pass, interval, () => following.delete(site));
   };
   const staged = async (site: string) => {
