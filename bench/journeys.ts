@@ -11,11 +11,12 @@
  *                                  BENCH_V8_DEFAULTS=1 for V8's own heap sizing rather than the collector's;
  *                                  BENCH_FOLLOW=0 for a collector that stages a site only when first
  *                                  queried, as JOURNEY_ANALYTICS_WARM_UP=0 does; BENCH_KEEP=<folder> keeps
- *                                  the database there, for bench/first-query.ts or a profiler; BENCH_COLD=1
+ *                                  the database there (kept.db: before the rollup's rebuild from
+ *                                  nothing), for bench/first-query.ts or a profiler; BENCH_COLD=1
  *                                  sends the first query the moment the backfill ends)
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -111,6 +112,21 @@ if (!coldAtOnce) {
   }
 }
 const caughtUp = performance.now() - backfillEnded;
+// Then the staging follower: it stages what the rollup has followed once the facts stop changing,
+// and saves a whole staging half a minute on. The first query is sent once that save holds the
+// current facts: a collector that has digested the backfill.
+let followed = caughtUp;
+if (!coldAtOnce && follow) {
+  const current = await storage.journeyVersion();
+  const stagings = new DatabaseSync(join(folder, 'journey.db'), { readOnly: true });
+  const savedVersion = stagings.prepare("SELECT version FROM journey_stagings WHERE site = 'default' AND part = 0");
+  while ((savedVersion.get() as { version?: string } | undefined)?.version !== current) {
+    if (performance.now() - backfillEnded > 1_500_000) throw new Error('the staging did not follow the backfill and save within 25 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  stagings.close();
+  followed = performance.now() - backfillEnded;
+}
 const cold = await aggregate(queries[0]!);
 const warm = new Map<string, number[]>();
 for (let round = 0; round < 10; round++) for (const path of queries) warm.set(path, [...(warm.get(path) ?? []), await aggregate(path)]);
@@ -195,6 +211,8 @@ const personTimes = await timed(identified.map((person) => `/v1/persons/${person
 const dashboard = await dashboardTimes();
 await storage.close();
 
+// BENCH_KEEP: the database as the collector left it (its saved staging current), before the rebuild below.
+if (keep) copyFileSync(join(folder, 'journey.db'), join(folder, 'kept.db'));
 // The rollup built again from nothing, as on a collector upgraded in place over a full database.
 const raw = new DatabaseSync(join(folder, 'journey.db'));
 raw.exec('DELETE FROM journey_touchpoints; DELETE FROM journey_rollup;');
@@ -281,7 +299,7 @@ ${
   coldAtOnce
     ? `| first query as the backfill ends (its last batch and the import just in: the rollup and staging catch up first) | ${ms(cold)} | ≤ 1 s (issue #6): ${cold <= 1000 ? 'met' : '**not met**'} |`
     : `| the rollup caught up on its own after the backfill's last batch and the import (no query asked) | ${ms(caughtUp)} | — |
-| first query once it had (the staging follows the rollup in the background) | ${ms(cold)} | ≤ 1 s (issue #6): ${cold <= 1000 ? 'met' : '**not met**'} |`
+${follow ? `| the staging followed it and was saved (a whole staging is saved 30 s after it ends) | ${ms(followed)} | — |\n` : ''}| first query once ${follow ? 'the collector had digested the backfill' : 'it had'} | ${ms(cold)} | ≤ 1 s (issue #6): ${cold <= 1000 ? 'met' : '**not met**'} |`
 }
 | first query after an erasure (everyone staged again) | ${ms(afterErasure)} | — |
 ${restarts.map(({ label, times }) => `| first query ${label}; p50 / max of ${times.length}, the four queries in turn | ${ms(percentile(times, 50))} / ${ms(Math.max(...times))} | ≤ 1 s (issue #6): ${Math.max(...times) <= 1000 ? 'met' : '**not met**'} |`).join('\n')}
