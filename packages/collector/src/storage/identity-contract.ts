@@ -93,10 +93,17 @@ export function identityContract(name: string, subject: ContractSubject): void {
         items.push([t0 + (people + p) * minute, { type: 'identify', anonymousId: `many-early-${p}`, userId: `many-${p}` }]);
         items.push([t0 + (2 * people + p) * minute, { type: 'group', anonymousId: `many-dev-${p}`, userId: `many-${p}`, groupId: 'many' }]);
         for (let visit = 0; visit < 3; visit++) items.push([t0 + ((3 + visit) * people + ((p * 3) % people)) * minute, { type: 'page', anonymousId: `many-dev-${p}`, userId: `many-${p}` }]);
+        // And all at one instant (a webinar's start): a tie that arrival order breaks.
+        items.push([t0 + 7 * people * minute, { type: 'page', anonymousId: `many-dev-${p}`, userId: `many-${p}` }]);
       }
       const events = eventsAt(site, items);
-      await storage.appendEvents(shuffled(events, 11));
-      const expected = events.map((event, index) => ({ id: event.messageId, at: items[index]![0] })).sort((a, b) => a.at - b.at).map((event) => event.id);
+      const arrival = shuffled(events, 11);
+      await storage.appendEvents(arrival);
+      const arrived = new Map(arrival.map((event, index) => [event.messageId, index]));
+      const expected = events
+        .map((event, index) => ({ id: event.messageId, at: items[index]![0] }))
+        .sort((a, b) => a.at - b.at || arrived.get(a.id)! - arrived.get(b.id)!)
+        .map((event) => event.id);
       for (const limit of [7, 100]) {
         const seen: string[] = [];
         let after: TimelineCursor | undefined;
