@@ -86,6 +86,50 @@ export function webhookContract(name: string, subject: ContractSubject): void {
       ]);
     });
 
+    it("tells people's stage changes with the user id and email they are known by, and only those of known people where asked", async () => {
+      const storage = await open();
+      const all = await storage.createWebhook(site, { url: 'https://ma.example/all', secret, events: ['person.stage_changed', 'account.stage_changed', 'form.abandoned'] }, t0);
+      const known = await storage.createWebhook(site, { url: 'https://ma.example/known', secret, events: ['person.stage_changed', 'account.stage_changed', 'form.abandoned'], filter: { identified: true } }, t0);
+      const left = (device: string, at: number) => [at, { type: 'track', anonymousId: device, event: 'Form Abandoned', properties: { formId: 'demo' } }] as [number, Record<string, unknown>];
+      // Stored while nobody knew who was on the device: not for those who want known people.
+      await storage.appendEvents(eventsAt(site, [left('L', t0)]));
+      await storage.appendEvents(
+        eventsAt(site, [
+          [t0 + minute, { type: 'identify', anonymousId: 'L', userId: 'u-ann', traits: { email: 'ann@northwind.io' } }],
+          // A new address later: the one she is known by now.
+          [t0 + 2 * minute, { type: 'identify', anonymousId: 'L', userId: 'u-ann', traits: { email: 'ann@northwind.com' } }],
+          [t0 + 3 * minute, { type: 'track', anonymousId: 'C', event: 'Signed Up', context: { traits: { email: 'cleo@gmail.com' } } }],
+          [t0 + 4 * minute, { type: 'page', anonymousId: 'B' }],
+          // Her device, known by now: she is told of, where only known people are wanted.
+          left('L', t0 + 5 * minute),
+          left('B', t0 + 6 * minute),
+        ]),
+      );
+      const id = async (ref: string) => (await storage.findPerson(site, ref, { autoAccounts: false }))!.id;
+      const [ann, cleo, ben] = [await id('u-ann'), await id('cleo@gmail.com'), await id('B')];
+      const record = (owner: string, stage: string, kind: 'person' | 'account' = 'person') => ({ kind, id: owner, stage, at: t0 + 10 * minute, cause: { trait: 'plan' } });
+      await storage.recordStages(site, [record(ann, 'awareness'), record(cleo, 'awareness'), record(ben, 'awareness'), record('northwind', 'awareness', 'account')], t0 + 10 * minute);
+      expect(await storage.recordStages(site, [record(ann, 'purchase'), record(cleo, 'consideration'), record(ben, 'consideration'), record('northwind', 'purchase', 'account')], t0 + 11 * minute)).toBe(4);
+
+      const sorted = (items: unknown[]) => [...items].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+      const told = async (hook: string) => sorted((await payloads(storage, hook)).map((payload) => (payload.type === 'form.abandoned' ? ['form.abandoned', payload.person.anonymousId] : [payload.type, payload.person ?? payload.account, payload.stage.to])));
+      expect(await told(all.id)).toEqual(sorted([
+        ['account.stage_changed', { id: 'northwind' }, 'purchase'],
+        ['form.abandoned', 'B'],
+        ['form.abandoned', 'L'],
+        ['form.abandoned', 'L'],
+        ['person.stage_changed', { id: ann, userId: 'u-ann', email: 'ann@northwind.com' }, 'purchase'],
+        ['person.stage_changed', { id: ben }, 'consideration'],
+        ['person.stage_changed', { id: cleo, email: 'cleo@gmail.com' }, 'consideration'],
+      ]));
+      expect(await told(known.id)).toEqual(sorted([
+        ['account.stage_changed', { id: 'northwind' }, 'purchase'],
+        ['form.abandoned', 'L'],
+        ['person.stage_changed', { id: ann, userId: 'u-ann', email: 'ann@northwind.com' }, 'purchase'],
+        ['person.stage_changed', { id: cleo, email: 'cleo@gmail.com' }, 'consideration'],
+      ]));
+    });
+
     it('lets one sender at a time claim a due delivery, retries it, gives it up, and replays it with its id', async () => {
       const storage = await open();
       const hook = await storage.createWebhook(site, { url: 'https://ma.example/hook', secret, events: ['person.identified'] }, t0);

@@ -20,6 +20,8 @@ export interface WebhookFilter {
   stages?: string[];
   /** Events of accounts (or people of accounts) with these traits only. */
   account?: Record<string, string>;
+  /** Events of people known by a user id or an email only (accounts' events pass). */
+  identified?: boolean;
 }
 
 export interface NewWebhook {
@@ -207,14 +209,39 @@ export async function enqueue(trx: Db, events: readonly NewEvent[], before: { ho
     if (isNew) created.add(accountKey);
     const caused = causedBy(event, { ...(personId && { personId }), identified: (byUser ?? byEmail)?.first_message_id === event.messageId, created: isNew });
     if (caused.length === 0) continue;
-    // An account's traits only where a subscription filters by them.
+    // An account's traits, and whether the person is known, only where a subscription filters by them.
     const accountTraits = hooks.some((hook) => hook.filter?.account) ? await traitsOfAccount(trx, event.site, event.groupId ?? (await accountOfPerson(trx, event.site, personId))) : undefined;
+    const known = hooks.some((hook) => hook.filter?.identified) ? byUser !== undefined || byEmail !== undefined || (personId !== undefined && (await namesOf(trx, event.site, [personId])).has(personId)) : undefined;
     for (const journeyEvent of caused) {
-      for (const hook of hooks) if (wants(hook, { type: journeyEvent.type, ...(accountTraits && { accountTraits }) })) rows.push(deliveryRow(event.site, hook.id, journeyEvent, event.receivedAt));
+      const identified = journeyEvent.type === 'account.created' ? undefined : journeyEvent.type === 'person.identified' || known;
+      for (const hook of hooks) if (wants(hook, { type: journeyEvent.type, ...(accountTraits && { accountTraits }), ...(identified !== undefined && { identified }) })) rows.push(deliveryRow(event.site, hook.id, journeyEvent, event.receivedAt));
     }
   }
   const perInsert = Math.max(1, Math.floor((limitsOf(trx).maxParameters - 1) / 14));
   for (const part of chunk(rows, perInsert)) await trx.insertInto('webhook_deliveries').values(part).execute();
+}
+
+/**
+ * The user id and email people are known by (the ones they got last, where they have several),
+ * for those that have either.
+ */
+async function namesOf(trx: Db, site: string, personIds: readonly string[]): Promise<Map<string, { userId?: string; email?: string }>> {
+  const names = new Map<string, { userId?: string; email?: string; at: { userId?: number; email?: number } }>();
+  for (const part of chunk([...new Set(personIds)], Math.max(1, Math.min(500, limitsOf(trx).maxParameters - 3)))) {
+    const rows = await trx.selectFrom('identifiers').select(['person_id', 'kind', 'value', 'first_seen']).where('site', '=', site).where('person_id', 'in', part).where('kind', 'in', ['userId', 'email']).execute();
+    for (const row of rows) {
+      const kind = row.kind as 'userId' | 'email';
+      const entry = names.get(row.person_id) ?? { at: {} };
+      const seen = Number(row.first_seen);
+      const before = entry.at[kind];
+      if (before === undefined || seen > before || (seen === before && row.value > entry[kind]!)) {
+        entry[kind] = row.value;
+        entry.at[kind] = seen;
+      }
+      names.set(row.person_id, entry);
+    }
+  }
+  return new Map([...names].map(([id, { at: _, ...name }]) => [id, name]));
 }
 
 const deliveryRow = (site: string, webhookId: string, payload: Omit<WebhookPayload, 'id'>, at: number): Database['webhook_deliveries'] => {
@@ -231,8 +258,7 @@ export async function recordStages(trx: Db, site: string, stages: readonly Stage
   const baseline = !(await trx.selectFrom('journey_stages').select('owner_id').where('site', '=', site).limit(1).executeTakeFirst());
   const hooks = (await listWebhooks(trx, site)).filter((hook) => hook.events.some((event) => event.endsWith('.stage_changed')));
   const size = Math.max(1, Math.min(500, limitsOf(trx).maxParameters - 10));
-  const deliveries: Array<Database['webhook_deliveries']> = [];
-  let changed = 0;
+  const changes: Array<{ record: StageRecord; before: string | null }> = [];
   for (const kind of ['person', 'account'] as const) {
     const ofKind = stages.filter((record) => record.kind === kind);
     for (const part of chunk(ofKind, size)) {
@@ -249,18 +275,24 @@ export async function recordStages(trx: Db, site: string, stages: readonly Stage
           const moved = await trx.updateTable('journey_stages').set({ stage: record.stage, entered_at: record.at }).where('site', '=', site).where('owner_kind', '=', kind).where('owner_id', '=', record.id).where('stage', '=', before).executeTakeFirst();
           if (Number(moved.numUpdatedRows) === 0) continue;
         }
-        if (baseline) continue;
-        changed += 1;
-        const payload = stageChanged(record, before ?? null, site);
-        for (const hook of hooks) {
-          if (wants(hook, { type: payload.type, stage: record.stage, ...(record.accountTraits && { accountTraits: record.accountTraits }) })) deliveries.push(deliveryRow(site, hook.id, payload, now));
-        }
+        if (!baseline) changes.push({ record, before: before ?? null });
       }
+    }
+  }
+  // People are told by the user id and email they are known by, where they have them.
+  const names = hooks.length > 0 ? await namesOf(trx, site, changes.flatMap(({ record }) => (record.kind === 'person' ? [record.id] : []))) : new Map();
+  const deliveries: Array<Database['webhook_deliveries']> = [];
+  for (const { record, before } of changes) {
+    const name = record.kind === 'person' ? names.get(record.id) : undefined;
+    const payload = stageChanged(record, before, site, name);
+    const identified = record.kind === 'person' ? name !== undefined : undefined;
+    for (const hook of hooks) {
+      if (wants(hook, { type: payload.type, stage: record.stage, ...(record.accountTraits && { accountTraits: record.accountTraits }), ...(identified !== undefined && { identified }) })) deliveries.push(deliveryRow(site, hook.id, payload, now));
     }
   }
   const perInsert = Math.max(1, Math.floor((limitsOf(trx).maxParameters - 1) / 14));
   for (const part of chunk(deliveries, perInsert)) await trx.insertInto('webhook_deliveries').values(part).execute();
-  return changed;
+  return changes.length;
 }
 
 /** Forgets where everyone was last recorded: the next record is a silent baseline. */

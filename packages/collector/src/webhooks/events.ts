@@ -16,7 +16,7 @@ export interface WebhookPayload {
   /** When it happened (the event's corrected time). */
   occurredAt: string;
   site: string;
-  person?: { id?: string; userId?: string; anonymousId?: string; traits?: Record<string, unknown> };
+  person?: { id?: string; userId?: string; email?: string; anonymousId?: string; traits?: Record<string, unknown> };
   account?: { id: string; traits?: Record<string, unknown> };
   /** What caused it: a stored event, or for a stage change the touchpoint (or trait) that moved them. */
   cause: { messageId: string; type: string; event?: string } | StageCause;
@@ -41,13 +41,13 @@ export interface StageRecord {
   accountTraits?: Record<string, JsonValue>;
 }
 
-/** The payload of a stage change. */
-export function stageChanged(record: StageRecord, from: string | null, site: string): Omit<WebhookPayload, 'id'> {
+/** The payload of a stage change; a person's with the user id and email they are known by (`name`), where they have them. */
+export function stageChanged(record: StageRecord, from: string | null, site: string, name?: { userId?: string; email?: string }): Omit<WebhookPayload, 'id'> {
   return {
     type: record.kind === 'person' ? 'person.stage_changed' : 'account.stage_changed',
     occurredAt: new Date(record.at).toISOString(),
     site,
-    ...(record.kind === 'person' ? { person: { id: record.id } } : { account: { id: record.id } }),
+    ...(record.kind === 'person' ? { person: { id: record.id, ...name } } : { account: { id: record.id } }),
     stage: { from, to: record.stage },
     cause: record.cause,
   };

@@ -18,4 +18,11 @@ describe('wants', () => {
     expect(wants(icp, { type: 'form.abandoned', accountTraits: { industry: 'Software', employees: 9000 } })).toBe(false);
     expect(wants(icp, { type: 'form.abandoned' })).toBe(false);
   });
+  it("narrows to people known by a user id or an email; accounts' events pass", () => {
+    const known = hook({ identified: true });
+    expect(wants(known, { type: 'person.stage_changed', identified: true })).toBe(true);
+    expect(wants(known, { type: 'person.stage_changed', identified: false })).toBe(false);
+    expect(wants({ ...known, events: ['account.stage_changed'] }, { type: 'account.stage_changed' })).toBe(true);
+    expect(wants(hook(), { type: 'person.stage_changed', identified: false })).toBe(true);
+  });
 });

@@ -118,9 +118,9 @@ describe('webhooks', () => {
     const subscribed = await app.request('/v1/webhooks', {
       method: 'POST',
       headers: admin,
-      body: JSON.stringify({ url: target.url, secret, events: ['person.stage_changed', 'account.stage_changed'], filter: { stages: ['consideration', 'purchase'] } }),
+      body: JSON.stringify({ url: target.url, secret, events: ['person.stage_changed', 'account.stage_changed'], filter: { stages: ['consideration', 'purchase'], identified: true } }),
     });
-    expect(await subscribed.json()).toMatchObject({ filter: { stages: ['consideration', 'purchase'] } });
+    expect(await subscribed.json()).toMatchObject({ filter: { stages: ['consideration', 'purchase'], identified: true } });
 
     await post('/v1/batch', { batch: [page(60, '/pricing', { campaign: { source: 'newsletter', medium: 'email', name: 'march' } })] });
     await vi.waitFor(() => expect(target.received.map((request) => request.event).sort()).toEqual(['account.stage_changed', 'person.stage_changed']), { timeout: 10_000 });
@@ -133,7 +133,7 @@ describe('webhooks', () => {
       ['awareness', 'consideration'],
       ['consideration', 'purchase'],
     ]);
-    expect(person[0]).toMatchObject({ occurredAt: at(60), person: { id: expect.stringMatching(/^p_/) }, cause: { touchpoint: { kind: 'session', name: '/pricing', channel: 'Email', at: at(60) } } });
+    expect(person[0]).toMatchObject({ occurredAt: at(60), person: { id: expect.stringMatching(/^p_/), userId: 'u-ann' }, cause: { touchpoint: { kind: 'session', name: '/pricing', channel: 'Email', at: at(60) } } });
     expect(person[1]).toMatchObject({ occurredAt: at(70), cause: { touchpoint: { id: 'order-1', kind: 'event', name: 'Order Completed' } } });
     expect(told.filter((payload) => payload.type === 'account.stage_changed').map((payload) => [payload.account.id, payload.stage.to])).toEqual([
       ['northwind', 'consideration'],

@@ -28,6 +28,8 @@ const subscription = z.strictObject({
         .record(z.string().min(1).max(100), z.string().trim().min(1).max(200))
         .refine((traits) => Object.keys(traits).length >= 1 && Object.keys(traits).length <= 10, 'one to ten account traits')
         .optional(),
+      /** People known by a user id or an email only: anonymous visitors' stage changes and abandoned forms are left out. */
+      identified: z.boolean().optional(),
     })
     .optional(),
 });
