@@ -214,10 +214,10 @@ describe('dashboard webhooks', () => {
     expect(first!.filter).toEqual({ account: { industry: 'Software', employees: '50..200' } });
     expect(await (await get('/dashboard/webhooks')).text()).toContain('<dt>Accounts</dt><dd>industry=Software; employees=50..200</dd>');
     await storage.deleteWebhook('default', first!.id);
-    const made = await form('/dashboard/webhooks', [['url', 'https://ma.example/hook'], ['secret', 'whsec_0123456789abcdef'], ['events', 'person.identified'], ['events', 'person.stage_changed'], ['stages', 'purchase'], ['account', '']]);
+    const made = await form('/dashboard/webhooks', [['url', 'https://ma.example/hook'], ['secret', 'whsec_0123456789abcdef'], ['events', 'person.identified'], ['events', 'person.stage_changed'], ['stages', 'purchase'], ['account', ''], ['identified', 'yes']]);
     expect(made.status).toBe(303);
     const [webhook] = await storage.listWebhooks('default');
-    expect(webhook).toMatchObject({ url: 'https://ma.example/hook', events: ['person.identified', 'person.stage_changed'], filter: { stages: ['purchase'] } });
+    expect(webhook).toMatchObject({ url: 'https://ma.example/hook', events: ['person.identified', 'person.stage_changed'], filter: { stages: ['purchase'], identified: true } });
 
     await post('/v1/batch', { batch: [{ type: 'identify', messageId: 'id-1', anonymousId: 'a-1', userId: 'u-1', timestamp: '2026-03-01T09:00:00Z' }] });
     const [delivery] = await storage.listDeliveries('default', webhook!.id, { limit: 10 });
@@ -225,6 +225,7 @@ describe('dashboard webhooks', () => {
     const listed = await (await get('/dashboard/webhooks')).text();
     expect(listed).toContain('<h2>https://ma.example/hook</h2>');
     expect(listed).toContain('<dt>Stages</dt><dd>Purchase 購入</dd>');
+    expect(listed).toContain('<dt>People</dt><dd>known by a user id or an email only</dd>');
     expect(listed).toMatch(new RegExp(`<tr data-status="dead"><td class="text"><code>${delivery!.id}</code></td><td class="text">person.identified</td><td class="text">dead</td><td>1</td><td class="text">answered 500</td>`));
 
     expect((await form(`/dashboard/webhooks/${webhook!.id}/deliveries/${delivery!.id}/replay`, [])).status).toBe(303);

@@ -155,7 +155,8 @@ ${problem ? markup`<p class="error" role="alert">${problem}</p>` : ''}
     // "industry=Software; employees=50..200"
     const pairs = (all('account')[0] ?? '').split(';').map((pair) => pair.split('=').map((part) => part.trim())).filter(([key]) => key);
     const account = Object.fromEntries(pairs.map(([key, value]) => [key, value ?? '']));
-    const filter = { ...(stages.length && { stages }), ...(pairs.length && { account }) };
+    const identified = all('identified')[0] === 'yes';
+    const filter = { ...(stages.length && { stages }), ...(pairs.length && { account }), ...(identified && { identified }) };
     const input = { url: all('url')[0]?.trim(), secret: all('secret')[0], events: all('events'), ...(Object.keys(filter).length && { filter }) };
     try {
       await subscribe(storage, site, input, now(), baseline);

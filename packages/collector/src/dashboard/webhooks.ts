@@ -34,6 +34,7 @@ ${list.length === 0
 <dl class="facts"><dt>Events</dt><dd>${webhook.events.join(', ')}</dd>
 ${webhook.filter?.stages ? markup`<dt>Stages</dt><dd>${webhook.filter.stages.map((stage) => stageName(stage, labels)).join(', ')}</dd>` : ''}
 ${webhook.filter?.account ? markup`<dt>Accounts</dt><dd>${Object.entries(webhook.filter.account).map(([key, value]) => `${key}=${value}`).join('; ')}</dd>` : ''}
+${webhook.filter?.identified ? markup`<dt>People</dt><dd>known by a user id or an email only</dd>` : ''}
 <dt>Since</dt><dd>${when(at(webhook.createdAt))}</dd></dl>
 <h3>Latest deliveries</h3>
 ${deliveries(webhook, recent)}
@@ -47,6 +48,7 @@ ${deliveries(webhook, recent)}
 <fieldset><legend>Events</legend>${webhookEvents.map((event) => markup`<label><input type="checkbox" name="events" value="${event}"> ${event}</label> `)}</fieldset>
 <div class="field"><label for="hook-account">Only accounts with these traits (optional)</label><input id="hook-account" type="text" name="account" placeholder="industry=Software; employees=50..200" maxlength="500"></div>
 <fieldset><legend>Stage changes into (none: all)</legend>${[...labels.keys()].map((stage) => markup`<label><input type="checkbox" name="stages" value="${stage}"> ${stageName(stage, labels)}</label> `)}</fieldset>
+<label><input type="checkbox" name="identified" value="yes"> Only people known by a user id or an email (not anonymous visitors)</label>
 <button class="primary" type="submit">Subscribe</button>
 </form>`;
 }
