@@ -155,6 +155,31 @@ describe('npm start (the Node entry)', () => {
     });
   });
 
+  it("saves the journeys' staging as it stops, so the next start reads back what it answered last", async () => {
+    const { collector, data } = await start({ JOURNEY_SEED_DEMO: '0' });
+    const { writeKey, secretKey } = keysOf(collector.output());
+    const send = async (batch: object[]) =>
+      expect((await fetch(`${collector.url}/v1/batch`, { method: 'POST', headers: { Authorization: basic(writeKey!), 'Content-Type': 'application/json' }, body: JSON.stringify({ batch }) })).status).toBe(200);
+    const funnel = async () => (await (await fetch(`${collector.url}/v1/funnel`, { headers: { Authorization: `Bearer ${secretKey}` } })).json()).people.stages;
+    await send([{ type: 'page', messageId: 'ann-1', anonymousId: 'ann', context: { page: { path: '/' } } }]);
+    await funnel();
+    await send([{ type: 'page', messageId: 'ann-2', anonymousId: 'ann', context: { page: { path: '/pricing' } } }, { type: 'page', messageId: 'ben-1', anonymousId: 'ben', context: { page: { path: '/' } } }]);
+    const answered = await funnel();
+    // Half a minute after its first staging would be its first save: this stop comes sooner.
+    collector.child.kill('SIGTERM');
+    expect(await collector.exited).toBe(0);
+
+    const db = new DatabaseSync(join(data, 'journey.db'), { readOnly: true });
+    const saved = db.prepare("SELECT version FROM journey_stagings WHERE site = 'default' AND part = 0").get() as { version: string } | undefined;
+    const last = db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number };
+    db.close();
+    expect(saved?.version.split(':')[0]).toBe(String(last.seq));
+    // Started again on it: the same answer.
+    const again = await startCollector({ JOURNEY_DB: join(data, 'journey.db') });
+    running.push(again);
+    expect((await (await fetch(`${again.url}/v1/funnel`, { headers: { Authorization: `Bearer ${secretKey}` } })).json()).people.stages).toEqual(answered);
+  });
+
   it('finishes a request in flight on SIGTERM, then closes the database and exits 0', async () => {
     const { collector, data } = await start();
     const { writeKey } = keysOf(collector.output());

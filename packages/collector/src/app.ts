@@ -42,6 +42,8 @@ export interface CollectorJobs {
   deliverWebhooks(): Promise<number>;
   /** Follows the journeys of sites with stage-change subscriptions, announcing their moves. */
   followStages(): Promise<void>;
+  /** Saves each site's staging where it is newer than the one saved: a server stopping (its next start reads it back current). */
+  saveStagings(): Promise<void>;
 }
 
 /**
@@ -94,6 +96,7 @@ export function createCollector(options: CollectorOptions): Hono {
     async followStages() {
       for (const site of new Set(config.writeKeys.map((key) => key.site))) if (await wantsStages(storage, site)) await reports.watch(site);
     },
+    saveStagings: () => reports.saveStagings(),
   };
   options.background?.(jobs);
   if (config.webhookInterval > 0) {

@@ -57,7 +57,11 @@ interface Site {
  * Stages a site as its facts are now, or as far as the rollup has come (`read`; see keptStaging);
  * `restore` holds its saved staging again ahead of the first query.
  */
-export type KeptStaging = ((site: string, read?: JourneyRead) => Promise<StagedOwners>) & { restore(site: string): Promise<boolean> };
+export type KeptStaging = ((site: string, read?: JourneyRead) => Promise<StagedOwners>) & {
+  restore(site: string): Promise<boolean>;
+  /** Saves each site's staging now where it is newer than the one saved: a stop, after which a start reads it back current. */
+  flush(): Promise<void>;
+};
 
 export function keptStaging(options: KeptStagingOptions): KeptStaging {
   const { storage, model, save } = options;
@@ -207,7 +211,22 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
     return restoring;
   };
 
-  return Object.assign(stage, { restore });
+  const flush = async (): Promise<void> => {
+    if (!save) return;
+    const saving = [...sites].map(([site, entry]) => {
+      // After the staging or save under way: what it leaves held is what is saved.
+      const saved = entry.queue.then(() => {
+        if (!entry.kept || entry.kept.version === entry.saved?.version) return;
+        entry.due = save.now();
+        return saveIfDue(site);
+      });
+      entry.queue = saved.catch(() => {});
+      return saved;
+    });
+    await Promise.all(saving);
+  };
+
+  return Object.assign(stage, { restore, flush });
 }
 
 /** The reads of one change as one: each stream, person and account was read once. */

@@ -113,6 +113,11 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
   return {
     model,
 
+    /** Saves each site's staging where it is newer than the one saved (a server stopping: its next start reads it back current). */
+    async saveStagings(): Promise<void> {
+      await kept.flush();
+    },
+
     /** Stage a site now and follow its changes from then on (stage-change webhooks need it). */
     async watch(site: string): Promise<void> {
       await staged(site);

@@ -9,7 +9,7 @@ declare const Bun: {
 
 /** The Bun entry: the shared boot on Bun.serve, with bun:sqlite. */
 export async function startBunCollector(options: StartOptions): Promise<RunningCollector> {
-  const { app, storage, port, banner } = await boot({ ...options, sqlite: bunSqlite, serveStatic: serveStatic as never, clientIp: (c) => getConnInfo(c).remote.address });
+  const { app, port, banner, close: saveAndClose } = await boot({ ...options, sqlite: bunSqlite, serveStatic: serveStatic as never, clientIp: (c) => getConnInfo(c).remote.address });
   const server = Bun.serve({ port, fetch: app.fetch });
   const url = `http://localhost:${server.port}`;
   console.log(banner(url));
@@ -17,7 +17,7 @@ export async function startBunCollector(options: StartOptions): Promise<RunningC
     url,
     async close() {
       await server.stop(); // stops accepting; requests in flight finish
-      await storage.close();
+      await saveAndClose();
     },
   };
 }

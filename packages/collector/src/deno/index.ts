@@ -11,7 +11,7 @@ declare const Deno: {
 
 /** The Deno entry: the shared boot on Deno.serve, with node:sqlite (Deno has it too). */
 export async function startDenoCollector(options: StartOptions): Promise<RunningCollector> {
-  const { app, storage, port, banner } = await boot({ ...options, serveStatic: serveStatic as never, clientIp: (c) => getConnInfo(c).remote.address });
+  const { app, port, banner, close: saveAndClose } = await boot({ ...options, serveStatic: serveStatic as never, clientIp: (c) => getConnInfo(c).remote.address });
   let listening: (port: number) => void = () => {};
   const bound = new Promise<number>((resolve) => (listening = resolve));
   const server = Deno.serve({ port, onListen: ({ port }) => listening(port) }, app.fetch);
@@ -21,7 +21,7 @@ export async function startDenoCollector(options: StartOptions): Promise<Running
     url,
     async close() {
       await server.shutdown(); // stops accepting; requests in flight finish
-      await storage.close();
+      await saveAndClose();
     },
   };
 }

@@ -10,7 +10,7 @@ export type { RunningCollector, StartOptions };
 
 /** The Node entry: the shared boot on @hono/node-server. */
 export async function startNodeCollector(options: StartOptions & { print?: (text: string) => void }): Promise<RunningCollector> {
-  const { app, storage, port: wanted, banner } = await boot({ ...options, serveStatic, clientIp: (c) => getConnInfo(c).remote.address });
+  const { app, port: wanted, banner, close: saveAndClose } = await boot({ ...options, serveStatic, clientIp: (c) => getConnInfo(c).remote.address });
   // A body the collector stopped reading midway (a chunked upload past the size limit) is read
   // to its end and dropped, as one never read is. Left alone, @hono/node-server's drain cannot
   // finish it, since the abandoned web stream still listens and pauses it, and after 500 ms it
@@ -52,7 +52,7 @@ export async function startNodeCollector(options: StartOptions & { print?: (text
         const force = setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), 10_000);
         server.close((error) => {
           clearTimeout(force);
-          storage.close().then(() => (error ? fail(error) : done()), fail);
+          saveAndClose().then(() => (error ? fail(error) : done()), fail);
         });
       })),
   };

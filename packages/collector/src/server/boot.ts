@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import { createCollector } from '../app.ts';
+import { createCollector, type CollectorJobs } from '../app.ts';
 import type { Storage } from '../storage/port.ts';
 import { openSqliteStorage } from '../storage/sqlite/index.ts';
 import { openPostgresStorage } from '../storage/postgres/index.ts';
@@ -33,6 +33,12 @@ export interface Booted {
   port: number;
   /** What to print once listening: the address, the database, the keys (the secret only when new). */
   banner(url: string): string;
+  /**
+   * Once no request is open: saves each site's staging where it is newer than the one saved (the
+   * next start reads it back current, rather than follow or stage what came since), then closes
+   * the database.
+   */
+  close(): Promise<void>;
 }
 
 /** Configuration from the environment, the keys, the storage, the app: everything but the server. */
@@ -46,8 +52,10 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const keys = loadOrCreateKeys(dataDir, settings);
   const storage = postgres ? await openPostgresStorage(database) : await openSqliteStorage(database, options.sqlite);
 
+  let jobs: CollectorJobs | undefined;
   const app = createCollector({
     storage,
+    background: (started) => (jobs = started),
     config: { ...settings.collector, writeKeys: keys.writeKeys, secretKey: keys.secretKey },
     // A request the collector makes to itself (the demo data) comes without a connection.
     clientIp: (c) => (c.env === undefined ? undefined : options.clientIp(c)),
@@ -60,6 +68,13 @@ export async function boot(options: BootOptions): Promise<Booted> {
     app,
     storage,
     port: settings.port,
+    async close() {
+      try {
+        await jobs?.saveStagings();
+      } finally {
+        await storage.close();
+      }
+    },
     banner(url) {
       const lines = [`Journey collector listening on ${url}`, `  database    ${postgres ? redactPassword(database) : database}`];
       for (const { key, site } of keys.writeKeys) lines.push(`  write key   ${key}  (site ${site})`);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 
 export interface RunningCollector {
   url: string;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  /** Stops accepting connections, lets in-flight requests finish, saves the journeys' staging, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -26,7 +26,7 @@ export function runMain(start: (options: StartOptions) => Promise<RunningCollect
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, async () => {
-      console.log(`${signal}: finishing open requests, then closing the database`);
+      console.log(`${signal}: finishing open requests, then saving the journeys' staging and closing the database`);
       try {
         await (await started).close();
         process.exit(0);
