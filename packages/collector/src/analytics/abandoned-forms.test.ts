@@ -16,5 +16,10 @@ describe('abandonedForms', () => {
       { path: '/demo', abandoned: 1, owners: 1 },
     ]);
     expect(abandonedForms(owners, range, 1)).toHaveLength(1);
+    // The same people asked about another range: only its forms.
+    expect(abandonedForms(owners, { from: on(2), to: on(20) })).toEqual([
+      { path: '/demo', abandoned: 2, owners: 2 },
+      { path: '/signup', abandoned: 2, owners: 2 },
+    ]);
   });
 });

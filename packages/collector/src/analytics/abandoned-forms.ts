@@ -2,6 +2,7 @@
  * Forms people started and left (the SDK's "Form Abandoned"): a friction point the journey map
  * shows beside the funnel's drop-offs. By the page the form was on, most abandoned first. Pure.
  */
+import type { Touchpoint } from '../journey/touchpoint.ts';
 import { indexesIn, type DateRange, type StagedOwner } from './owner.ts';
 
 export const formAbandoned = 'Form Abandoned';
@@ -15,13 +16,26 @@ export interface AbandonedForm {
   owners: number;
 }
 
+/**
+ * Each staged owner's abandoned forms, found once: a staged owner is never changed (a change stages
+ * a new one), and reading every touchpoint of 63,000 people for the few forms among them was a
+ * quarter of each funnel on a million events.
+ */
+const formsOf = new WeakMap<StagedOwner, Touchpoint[]>();
+const abandonedBy = (owner: StagedOwner): Touchpoint[] => {
+  let forms = formsOf.get(owner);
+  if (!forms) formsOf.set(owner, (forms = owner.touchpoints.filter((touchpoint) => touchpoint.kind === 'event' && touchpoint.name === formAbandoned)));
+  return forms;
+};
+
 export function abandonedForms(owners: readonly StagedOwner[], range: DateRange, top = 5): AbandonedForm[] {
   const byPath = new Map<string, { abandoned: number; owners: Set<string> }>();
   for (const owner of owners) {
-    const [start, end] = indexesIn(owner.touchpoints, range);
+    const forms = abandonedBy(owner);
+    if (forms.length === 0) continue;
+    const [start, end] = indexesIn(forms, range);
     for (let index = start; index < end; index++) {
-      const touchpoint = owner.touchpoints[index]!;
-      if (touchpoint.kind !== 'event' || touchpoint.name !== formAbandoned) continue;
+      const touchpoint = forms[index]!;
       const path = touchpoint.path ?? '(not set)';
       const entry = byPath.get(path) ?? { abandoned: 0, owners: new Set<string>() };
       entry.abandoned += 1;
