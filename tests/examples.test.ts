@@ -37,7 +37,7 @@ async function roundTrip(example: CollectorProcess, label: string): Promise<void
   expect((await read.json()).events).toMatchObject([{ messageId: `${label}-1`, event: 'Requested Demo' }]);
 
   await stopCollector(example);
-  expect(example.output()).toContain('SIGTERM: finishing open requests, then closing the database');
+  expect(example.output()).toContain("SIGTERM: finishing open requests, then saving the journeys' staging and closing the database");
 }
 
 describe.each([
