@@ -65,10 +65,10 @@ export function journeyMap(owners: readonly StagedOwner[], model: StageModel, ra
     for (let index = start; index < end; index++) {
       const { name, kind, channel } = owner.touchpoints[index]!;
       const stage = owner.stages[index] ?? noStage;
-      stages.add(stage, key, () => stage);
-      channels.add(channel, key, () => channel);
-      cells.add(`${stage}\u0000${channel}`, key, () => ({ stage, channel }));
-      touchpoints.add(`${stage}\u0000${kind}\u0000${name}\u0000${channel}`, key, () => ({ stage, name, kind, channel }));
+      stages.add(key, () => stage, stage);
+      channels.add(key, () => channel, channel);
+      cells.add(key, () => ({ stage, channel }), stage, channel);
+      touchpoints.add(key, () => ({ stage, name, kind, channel }), stage, kind, name, channel);
     }
   }
 
@@ -110,15 +110,49 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * Touchpoints and distinct owners by key. An owner's touchpoints are added together, one owner
  * after another, so an owner is new to an entry when it is not the last one the entry counted: no
- * set of owners per entry (on a million events, those sets were most of the map's time).
+ * set of owners per entry (on a million events, those sets were most of the map's time). A key of
+ * several parts is a map per part: the parts are the touchpoints' own strings, whose hashes are
+ * kept with them, where a key joined from them was a new string to hash for every touchpoint.
  */
-class Tally<Row> {
-  readonly #entries = new Map<string, { row: Row; touchpoints: number; owners: number; last: string }>();
+interface Entry<Row> {
+  row: Row;
+  touchpoints: number;
+  owners: number;
+  last: string;
+}
+type Level = Map<string, unknown>;
 
-  /** One touchpoint of `owner` under `key`; `row` says what the key stands for, the first time. */
-  add(key: string, owner: string, row: () => Row): void {
-    let entry = this.#entries.get(key);
-    if (!entry) this.#entries.set(key, (entry = { row: row(), touchpoints: 0, owners: 0, last: '' }));
+const below = (level: Level, key: string): Level => {
+  let next = level.get(key) as Level | undefined;
+  if (!next) level.set(key, (next = new Map()));
+  return next;
+};
+
+class Tally<Row> {
+  readonly #root: Level = new Map();
+  readonly #entries: Array<Entry<Row>> = [];
+
+  /** One touchpoint of `owner` under a key of one to four parts; `row` says what the key stands for, the first time. */
+  add(owner: string, row: () => Row, a: string, b?: string, c?: string, d?: string): void {
+    let level = this.#root;
+    let key = a;
+    if (b !== undefined) {
+      level = below(level, key);
+      key = b;
+    }
+    if (c !== undefined) {
+      level = below(level, key);
+      key = c;
+    }
+    if (d !== undefined) {
+      level = below(level, key);
+      key = d;
+    }
+    let entry = level.get(key) as Entry<Row> | undefined;
+    if (!entry) {
+      level.set(key, (entry = { row: row(), touchpoints: 0, owners: 0, last: '' }));
+      this.#entries.push(entry);
+    }
     entry.touchpoints++;
     if (entry.last !== owner) {
       entry.last = owner;
@@ -126,20 +160,24 @@ class Tally<Row> {
     }
   }
 
+  /** For keys of one part: whether it has one. */
   has(key: string): boolean {
-    return this.#entries.has(key);
+    return this.#root.has(key);
   }
 
+  /** For keys of one part: those it has, in the order they came. */
   keys(): string[] {
-    return [...this.#entries.keys()];
+    return [...this.#root.keys()];
   }
 
+  /** For keys of one part: its counts. */
   counts(key: string): Counts | undefined {
-    const entry = this.#entries.get(key);
+    const entry = this.#root.get(key) as Entry<Row> | undefined;
     return entry && { touchpoints: entry.touchpoints, owners: entry.owners };
   }
 
+  /** Every entry, in the order they came. */
   rows(): Array<{ row: Row } & Counts> {
-    return [...this.#entries.values()].map(({ row, touchpoints, owners }) => ({ row, touchpoints, owners }));
+    return this.#entries.map(({ row, touchpoints, owners }) => ({ row, touchpoints, owners }));
   }
 }
