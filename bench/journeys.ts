@@ -132,7 +132,11 @@ const warm = new Map<string, number[]>();
 for (let round = 0; round < 10; round++) for (const path of queries) warm.set(path, [...(warm.get(path) ?? []), await aggregate(path)]);
 // An erasure: the one change that stages everyone again (and forgets the saved staging).
 const erased = dataset.truth.people.find((person) => person.userId)!;
+// Timed too: the follower may begin the whole staging while the erasure's answer is on its way,
+// and hold it back, leaving the query after it little to wait for.
+const erasing = performance.now();
 const erasure = await app.request(`/v1/persons/${erased.userId}`, { method: 'DELETE', headers: admin });
+const erasureMs = performance.now() - erasing;
 if (!erasure.ok) throw new Error(`erasure refused: ${await erasure.text()}`);
 const afterErasure = await aggregate(queries[0]!);
 
@@ -301,7 +305,8 @@ ${
     : `| the rollup caught up on its own after the backfill's last batch and the import (no query asked) | ${ms(caughtUp)} | — |
 ${follow ? `| the staging followed it and was saved (a whole staging is saved 30 s after it ends) | ${ms(followed)} | — |\n` : ''}| first query once ${follow ? 'the collector had digested the backfill' : 'it had'} | ${ms(cold)} | ≤ 1 s (issue #6): ${cold <= 1000 ? 'met' : '**not met**'} |`
 }
-| first query after an erasure (everyone staged again) | ${ms(afterErasure)} | — |
+| the erasure of a person (DELETE /v1/persons/:ref) | ${ms(erasureMs)} | — |
+| first query after it (everyone staged again) | ${ms(afterErasure)} | — |
 ${restarts.map(({ label, times }) => `| first query ${label}; p50 / max of ${times.length}, the four queries in turn | ${ms(percentile(times, 50))} / ${ms(Math.max(...times))} | ≤ 1 s (issue #6): ${Math.max(...times) <= 1000 ? 'met' : '**not met**'} |`).join('\n')}
 ${[...afterChange].map(([size, times]) => `| first query after ${size} new event${size === 1 ? '' : 's'} (p50 / max of ${times.length}, the four queries in turn) | ${ms(percentile(times, 50))} / ${ms(Math.max(...times))} | ≤ 1 s (issue #6): ${Math.max(...times) <= 1000 ? 'met' : '**not met**'} |`).join('\n')}
 | first query after an import of 100 touchpoints naming known people (p50 / max of ${afterImport.length}, the four queries in turn) | ${ms(percentile(afterImport, 50))} / ${ms(Math.max(...afterImport))} | ≤ 1 s (issue #6): ${Math.max(...afterImport) <= 1000 ? 'met' : '**not met**'} |
