@@ -176,14 +176,11 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
         limit: options.limit,
         offset: options.offset,
       });
-      const persons = await Promise.all(
-        page.rows.map(async (row) => {
-          const record = await storage.findPerson(site, row.id, { autoAccounts: config.autoAccounts });
-          const email = record?.identifiers.find((identifier) => identifier.kind === 'email')?.value;
-          const name = record?.traits['name']?.value;
-          return { ...row, ...(typeof name === 'string' && { name }), ...(email && { email }) };
-        }),
-      );
+      const labels = await storage.personLabels(site, page.rows.map((row) => row.id));
+      const persons = page.rows.map((row) => {
+        const { name, email } = labels[row.id] ?? {};
+        return { ...row, ...(name !== undefined && { name }), ...(email && { email }) };
+      });
       return { asOf: new Date(snapshot.at).toISOString(), total: page.total, persons };
     },
 

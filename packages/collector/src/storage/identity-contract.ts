@@ -117,6 +117,22 @@ export function identityContract(name: string, subject: ContractSubject): void {
       }
     });
 
+    it('labels people for a list with the email and name their records give, the people it cannot find left out', async () => {
+      const storage = await open();
+      await storage.appendEvents(story());
+      await storage.appendEvents(eventsAt(site, [[t0 + 30 * day, { type: 'identify', anonymousId: 'L', userId: 'u-ann', traits: { name: 'Ann Lee' } }]]));
+      const ids = await Promise.all(['u-ann', 'cleo@gmail.com', 'K', 'u-eve'].map(async (ref) => (await storage.findPerson(site, ref, options))!.id));
+      const labels = await storage.personLabels(site, [...ids, 'p_nobody', ids[0]!]);
+      expect(Object.keys(labels).sort()).toEqual([...new Set(ids)].sort());
+      for (const id of ids) {
+        const record = (await storage.findPerson(site, id, options))!;
+        const name = record.traits['name']?.value;
+        expect(labels[id], id).toEqual({ ...(typeof name === 'string' && { name }), ...(record.identifiers.some((identifier) => identifier.kind === 'email') && { email: record.identifiers.find((identifier) => identifier.kind === 'email')!.value }) });
+      }
+      expect(labels[ids[0]!]).toEqual({ email: 'ann@northwind.io', name: 'Ann Lee' });
+      expect(labels[ids[1]!]).toEqual({ email: 'cleo@gmail.com' });
+    });
+
     it('comes out the same for every arrival order', { timeout: 60_000 }, async () => {
       const reference = await open();
       await reference.appendEvents(story());

@@ -74,8 +74,20 @@ export interface IdentityOptions {
  * accounts. `ref` is whatever names them: a person id, userId, email or anonymousId; an account
  * id or domain. Methods resolve to null when nothing matches.
  */
+/** A person as a list shows them. */
+export interface PersonLabel {
+  email?: string;
+  name?: string;
+}
+
 export interface IdentityStore {
   findPerson(site: string, ref: string, options: IdentityOptions): Promise<PersonRecord | null>;
+  /**
+   * What a list of people shows of each (by person id, as staged): the email their record names
+   * first and their `name` trait, where they have them; people not found are left out. Lighter
+   * than a record each: no timeline, links or accounts read.
+   */
+  personLabels(site: string, personIds: readonly string[]): Promise<Record<string, PersonLabel>>;
   /** A person's stitched timeline across devices, in corrected-time order. */
   personEvents(site: string, ref: string, page: { after?: TimelineCursor; limit: number }): Promise<TimelinePage | null>;
   findAccount(site: string, ref: string, options: IdentityOptions): Promise<AccountRecord | null>;

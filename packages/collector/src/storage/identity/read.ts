@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { JsonValue } from '@journey/protocol';
 import type { Database } from '../schema.ts';
+import type { PersonLabel } from '../port.ts';
 import { isFreeMailDomain } from '../../identity/free-mail.ts';
 import { normalizeDomain, normalizeEmail, type IdKind, type StrongIdentifier } from '../../identity/identifiers.ts';
 import { beginning, end } from '../../identity/resolve.ts';
@@ -234,6 +235,21 @@ export async function personRecord(db: Db, site: string, personId: string, optio
     firstSeen: iso(first?.timestamp),
     lastSeen: iso(last?.timestamp),
   };
+}
+
+/** Each person's email (the first their record names) and `name` trait, where they have them: as `personRecord` gives them. */
+export async function personLabels(db: Db, site: string, personIds: readonly string[]): Promise<Record<string, PersonLabel>> {
+  const labels: Record<string, PersonLabel> = {};
+  for (const ref of new Set(personIds)) {
+    const id = await resolvePerson(db, site, ref);
+    if (id === null) continue;
+    const parts = await personParts(db, site, id);
+    if (!parts.strong.length && !parts.unclaimed.length) continue;
+    const email = parts.strong.find((identifier) => identifier.kind === 'email')?.value;
+    const name = (await traitsOf(db, site, personOwners(parts)))['name']?.value;
+    labels[ref] = { ...(email !== undefined && { email }), ...(typeof name === 'string' && { name }) };
+  }
+  return labels;
 }
 
 /** An account from its id (merged ones lead to where they went) or its domain; implied accounts when enabled. */
