@@ -16,11 +16,18 @@ export interface TraitValue {
   updatedAt: string;
 }
 
+/** A device whose events are a person's: all of it, or the stretch from `from` until `to` (null: open) on a shared one. */
+export interface PersonDevice {
+  anonymousId: string;
+  from: string | null;
+  to: string | null;
+}
+
 export interface PersonRecord {
   id: string;
   identifiers: Array<{ kind: IdKind; value: string; firstSeen: string }>;
   /** Stretches of devices that are this person's (a shared computer's history is cut between its users). */
-  devices: Array<{ anonymousId: string; from: string | null; to: string | null; linkedBy: Explanation | null }>;
+  devices: Array<PersonDevice & { linkedBy: Explanation | null }>;
   /** The links that made this person, each with its event. */
   links: Array<{ a: { kind: IdKind; value: string }; b: { kind: IdKind; value: string } } & Explanation>;
   traits: Record<string, TraitValue>;

@@ -51,7 +51,7 @@ export function journeyReports(config: CollectorConfig, storage: Storage) {
       const people = account && (await storage.accountPeople(site, account.id, options));
       const read = account && (await allEvents((after) => storage.accountEvents(site, account.id, { limit: 1000, ...(after && { after }) }, options)));
       if (!account || !people || !read) return null;
-      const { personOf, personByIdentifier } = await peopleOfEvents(storage, site, people, options);
+      const { personOf, personByIdentifier } = await peopleOfEvents(storage, site, people);
       // Those naming the account, and those naming its people.
       const identifiers = (kind: string) => people.flatMap((person) => person.identifiers.filter((id) => id.kind === kind).map((id) => id.value));
       const byId = new Map(
@@ -112,24 +112,21 @@ export function journeyRoutes(config: CollectorConfig, storage: Storage): Hono {
  * Whose an account event is: by its user id, else by the stretch of its device that one of the
  * account's people owns at the event's time (a shared computer's history is cut between its users).
  */
-async function peopleOfEvents(
-  storage: Storage,
-  site: string,
-  people: PersonSummary[],
-  options: IdentityOptions,
-): Promise<{ personOf: (event: JourneyEvent) => string | undefined; personByIdentifier: Map<string, string> }> {
+async function peopleOfEvents(storage: Storage, site: string, people: PersonSummary[]): Promise<{ personOf: (event: JourneyEvent) => string | undefined; personByIdentifier: Map<string, string> }> {
   const byUserId = new Map<string, string>();
   const personByIdentifier = new Map<string, string>();
-  for (const person of people) for (const { kind, value } of person.identifiers) personByIdentifier.set(`${kind}:${value}`, person.id);
+  for (const person of people) {
+    for (const { kind, value } of person.identifiers) {
+      personByIdentifier.set(`${kind}:${value}`, person.id);
+      if (kind === 'userId') byUserId.set(value, person.id);
+    }
+  }
   const stretches = new Map<string, Array<{ person: string; from: number; to: number }>>();
-  const records = await Promise.all(people.map((person) => storage.findPerson(site, person.id, options)));
-  for (const record of records) {
-    if (!record) continue;
-    for (const { kind, value } of record.identifiers) if (kind === 'userId') byUserId.set(value, record.id);
-    for (const device of record.devices) {
+  for (const [person, devices] of Object.entries(await storage.personDevices(site, people.map((person) => person.id)))) {
+    for (const device of devices) {
       const from = device.from === null ? -Infinity : Date.parse(device.from);
       const to = device.to === null ? Infinity : Date.parse(device.to);
-      stretches.set(device.anonymousId, [...(stretches.get(device.anonymousId) ?? []), { person: record.id, from, to }]);
+      stretches.set(device.anonymousId, [...(stretches.get(device.anonymousId) ?? []), { person, from, to }]);
     }
   }
   const personOf = (event: JourneyEvent) => {

@@ -116,6 +116,25 @@ export function identityContract(name: string, subject: ContractSubject): void {
         expect(seen, `pages of ${limit}`).toEqual(expected);
       }
     });
+    it("gives each person's devices and stretches as their record lists them, the people it cannot find left out", async () => {
+      const storage = await open();
+      await storage.appendEvents(story());
+      const ids = await Promise.all(['u-ann', 'u-dan', 'u-eve', 'cleo@gmail.com'].map(async (ref) => (await storage.findPerson(site, ref, options))!.id));
+      const devices = await storage.personDevices(site, [...ids, 'p_nobody', ids[0]!]);
+      expect(Object.keys(devices).sort()).toEqual([...ids].sort());
+      for (const id of ids) {
+        const record = (await storage.findPerson(site, id, options))!;
+        expect(devices[id], id).toEqual(record.devices.map(({ linkedBy: _linkedBy, ...device }) => device));
+      }
+      // Ann's laptop and phone are hers whole; the kiosk is Dan's until Eve's login, Eve's from it.
+      expect(new Set(devices[ids[0]!]!.map((device) => device.anonymousId))).toEqual(new Set(['L', 'P']));
+      const [dan] = devices[ids[1]!]!;
+      const [eve] = devices[ids[2]!]!;
+      expect(dan).toMatchObject({ anonymousId: 'K', to: eve!.from });
+      expect(eve).toMatchObject({ anonymousId: 'K', to: null });
+      expect(eve!.from).not.toBeNull();
+    });
+
 
     it('labels people for a list with the email and name their records give, the people it cannot find left out', async () => {
       const storage = await open();

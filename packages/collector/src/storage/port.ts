@@ -1,7 +1,7 @@
 import type { EventType } from '@journey/protocol';
 import type { IdentityFacts } from '../identity/facts.ts';
 import type { StrongIdentifier } from '../identity/identifiers.ts';
-import type { AccountRecord, ErasureCounts, PersonRecord, PersonSummary } from '../identity/records.ts';
+import type { AccountRecord, ErasureCounts, PersonDevice, PersonRecord, PersonSummary } from '../identity/records.ts';
 import type { OfflineTouchpoint } from '../import/offline-touchpoint.ts';
 import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from './journey/facts.ts';
 import type { SavedStaging } from './journey/saved-staging.ts';
@@ -88,6 +88,11 @@ export interface IdentityStore {
    * than a record each: no timeline, links or accounts read.
    */
   personLabels(site: string, personIds: readonly string[]): Promise<Record<string, PersonLabel>>;
+  /**
+   * The devices each person's timeline follows (by person id; people not found left out), as their
+   * records list them: whose an event of a device is at its time. Lighter than a record each.
+   */
+  personDevices(site: string, personIds: readonly string[]): Promise<Record<string, PersonDevice[]>>;
   /** A person's stitched timeline across devices, in corrected-time order. */
   personEvents(site: string, ref: string, page: { after?: TimelineCursor; limit: number }): Promise<TimelinePage | null>;
   findAccount(site: string, ref: string, options: IdentityOptions): Promise<AccountRecord | null>;

@@ -13,7 +13,7 @@ import {
 } from './port.ts';
 import { applyFacts, type EventFacts, type RunWrites } from './identity/apply.ts';
 import { createFactFilter } from './identity/recent.ts';
-import { accountEvents, accountPeople, accountRecord, personLabels, personParts, personRecord, personTimeline, resolveAccount, resolvePerson } from './identity/read.ts';
+import { accountEvents, accountPeople, accountRecord, personDevices, personLabels, personParts, personRecord, personTimeline, resolveAccount, resolvePerson } from './identity/read.ts';
 import { erasePerson, mergeAccounts, mergePeople, splitPerson } from './identity/admin.ts';
 import { importedReach, importedTouchpoints, importTouchpoints } from './imports.ts';
 import { queryLimits, unindexed, type ScopedEvent } from './identity/scope.ts';
@@ -263,6 +263,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       }),
 
     personLabels: (site, personIds) => guard(() => personLabels(db, site, personIds)),
+    personDevices: (site, personIds) => guard(() => personDevices(db, site, personIds)),
 
     personEvents: (site, ref, { after, limit }) =>
       guard(async () => {

@@ -5,7 +5,7 @@ import type { PersonLabel } from '../port.ts';
 import { isFreeMailDomain } from '../../identity/free-mail.ts';
 import { normalizeDomain, normalizeEmail, type IdKind, type StrongIdentifier } from '../../identity/identifiers.ts';
 import { beginning, end } from '../../identity/resolve.ts';
-import type { AccountMembership, AccountRecord, PersonRecord, PersonSummary, TraitValue } from '../../identity/records.ts';
+import type { AccountMembership, AccountRecord, PersonDevice, PersonRecord, PersonSummary, TraitValue } from '../../identity/records.ts';
 import { byKind, chunk, eventsIn, type EventScope, type ScopedEvent, type TimelineCursor } from './scope.ts';
 
 type Db = Kysely<Database>;
@@ -222,9 +222,7 @@ export async function personRecord(db: Db, site: string, personId: string, optio
     ],
     devices: [
       ...parts.stretches.map((stretch) => ({
-        anonymousId: stretch.anonymous_id,
-        from: stretch.from_at === beginning ? null : iso(stretch.from_at),
-        to: stretch.to_at === end ? null : iso(stretch.to_at),
+        ...stretchOf(stretch),
         linkedBy: { rule: stretch.rule, messageId: stretch.message_id, at: iso(stretch.from_at === beginning ? null : stretch.from_at) ?? '' },
       })),
       ...parts.unclaimed.map((anonymousId) => ({ anonymousId, from: null, to: null, linkedBy: null })),
@@ -237,14 +235,35 @@ export async function personRecord(db: Db, site: string, personId: string, optio
   };
 }
 
-/** Each person's email (the first their record names) and `name` trait, where they have them: as `personRecord` gives them. */
-export async function personLabels(db: Db, site: string, personIds: readonly string[]): Promise<Record<string, PersonLabel>> {
-  const labels: Record<string, PersonLabel> = {};
-  for (const ref of new Set(personIds)) {
+const stretchOf = (stretch: PersonParts['stretches'][number]): PersonDevice => ({
+  anonymousId: stretch.anonymous_id,
+  from: stretch.from_at === beginning ? null : iso(stretch.from_at),
+  to: stretch.to_at === end ? null : iso(stretch.to_at),
+});
+
+/** The devices each person's timeline follows, each with the stretch that is theirs: as `personRecord` lists them, without why. */
+export async function personDevices(db: Db, site: string, personIds: readonly string[]): Promise<Record<string, PersonDevice[]>> {
+  const devices: Record<string, PersonDevice[]> = {};
+  for await (const [ref, parts] of partsOfPeople(db, site, personIds)) {
+    devices[ref] = [...parts.stretches.map(stretchOf), ...parts.unclaimed.map((anonymousId) => ({ anonymousId, from: null, to: null }))];
+  }
+  return devices;
+}
+
+/** Each person of these refs that is known, once, with what they are made of. */
+async function* partsOfPeople(db: Db, site: string, refs: readonly string[]): AsyncGenerator<[ref: string, parts: PersonParts]> {
+  for (const ref of new Set(refs)) {
     const id = await resolvePerson(db, site, ref);
     if (id === null) continue;
     const parts = await personParts(db, site, id);
-    if (!parts.strong.length && !parts.unclaimed.length) continue;
+    if (parts.strong.length || parts.unclaimed.length) yield [ref, parts];
+  }
+}
+
+/** Each person's email (the first their record names) and `name` trait, where they have them: as `personRecord` gives them. */
+export async function personLabels(db: Db, site: string, personIds: readonly string[]): Promise<Record<string, PersonLabel>> {
+  const labels: Record<string, PersonLabel> = {};
+  for await (const [ref, parts] of partsOfPeople(db, site, personIds)) {
     const email = parts.strong.find((identifier) => identifier.kind === 'email')?.value;
     const name = (await traitsOf(db, site, personOwners(parts)))['name']?.value;
     labels[ref] = { ...(email !== undefined && { email }), ...(typeof name === 'string' && { name }) };
