@@ -204,6 +204,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0009-accounts-merged-into': {
+      async up(db: Kysely<any>) {
+        // The accounts merged into one: read by every account read (its people, its timeline).
+        await db.schema.createIndex('accounts_merged_into').on('accounts').columns(['site', 'merged_into']).where('merged_into', 'is not', null).execute();
+      },
+    },
   };
 }
 
