@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { StrongIdentifier } from '../../identity/identifiers.ts';
 import type { StoredEvent } from '../port.ts';
@@ -92,41 +92,83 @@ export async function eventsIn(db: Db, site: string, scope: EventScope, options:
   }
 
   // One source per user id, stretch, device or account, each its own ordered, limited subquery.
-  const cursor = after ? sql` and ("timestamp" ${op} ${after.at} or ("timestamp" = ${after.at} and seq ${op} ${after.seq}))` : sql``;
+  const past = (position: Position, op: RawBuilder<unknown>) => sql` and ("timestamp" ${op} ${position.timestamp} or ("timestamp" = ${position.timestamp} and seq ${op} ${position.seq}))`;
+  const cursor = after ? past({ timestamp: after.at, seq: after.seq }, op) : sql``;
   const ungrouped = onlyUngrouped ? sql` and group_id is null` : sql``;
   const sources = [
     ...[...new Set(scope.userIds)].map((userId) => sql`user_id = ${userId}${ungrouped}`),
     ...stretches.map((stretch) => sql`anonymous_id = ${stretch.anonymous_id} and user_id is null and "timestamp" >= ${stretch.from_at} and "timestamp" < ${stretch.to_at}${ungrouped}`),
     ...[...new Set(scope.devices)].map((device) => sql`anonymous_id = ${device} and user_id is null${ungrouped}`),
     ...[...new Set(scope.groupIds ?? [])].map((groupId) => sql`group_id = ${groupId}`),
-  ];
-  // UNION ALL of subqueries, many per statement: one round trip, and each part still walks its
-  // own index in order and stops at the limit.
-  // Each part binds at most 9 parameters (site, 3 for a stretch, 3 for the cursor, its limit).
-  const { maxParameters, maxCompoundSelect } = limitsOf(db);
-  const reads = chunk(sources, Math.max(1, Math.min(60, maxCompoundSelect, Math.floor((maxParameters - 1) / 9)))).map((part) => {
-    const unions = sql.join(
-      part.map(
-        (where, index) =>
-          sql`select seq, "timestamp" from (select seq, "timestamp" from events where site = ${site} and ${where}${cursor} order by "timestamp" ${direction}, seq ${direction} limit ${limit}) as ${sql.raw(`s${index}`)}`,
-      ),
-      sql` union all `,
-    );
-    // Sorted and cut inside the database: only each statement's first page comes back.
-    return sql<{ seq: number; timestamp: number }>`select seq, "timestamp" from (${unions}) as sources order by "timestamp" ${direction}, seq ${direction} limit ${limit}`
-      .execute(db)
-      .then((result) => result.rows);
-  });
-  const positions = new Map<number, number>();
-  for (const rows of await Promise.all(reads)) for (const row of rows) positions.set(Number(row.seq), Number(row.timestamp));
+  ].map((where, source) => ({ source, where: sql`${where}${cursor}` }));
+  const read = (reads: SourceRead[], each: number) => readSources(db, site, reads, each, direction);
   const sign = descending ? -1 : 1;
+  const inPageOrder = (x: Position, y: Position) => sign * (x.timestamp - y.timestamp || x.seq - y.seq);
+
+  // Few sources: each read a page deep. Many (an account's people and devices): each read a few
+  // events deep first; the page cannot end later than the `limit`-th of those, so only the sources
+  // whose first few all come before that are read on, up to it. An account of 200 people reads
+  // ~1,000 positions that way rather than 20,000.
+  const probe = Math.max(4, Math.ceil((2 * limit) / sources.length));
+  let found: SourcePosition[];
+  if (probe >= limit) {
+    found = await read(sources, limit);
+  } else {
+    found = await read(sources, probe);
+    const sorted = [...found].sort(inPageOrder);
+    const bound = sorted[limit - 1];
+    const lastOf = new Map<number, SourcePosition>();
+    const counts = new Map<number, number>();
+    for (const position of sorted) {
+      lastOf.set(position.source, position);
+      counts.set(position.source, (counts.get(position.source) ?? 0) + 1);
+    }
+    const further = sources.flatMap(({ source, where }) => {
+      const last = lastOf.get(source);
+      // Read whole already, or its first few reach past the bound.
+      if (!last || counts.get(source)! < probe || (bound && inPageOrder(last, bound) >= 0)) return [];
+      const upTo = bound ? past(bound, descending ? sql`>=` : sql`<=`) : sql``;
+      return [{ source, where: sql`${where}${past(last, op)}${upTo}` }];
+    });
+    if (further.length) found = [...found, ...(await read(further, limit))];
+  }
+  const positions = new Map<number, number>();
+  for (const row of found) positions.set(row.seq, row.timestamp);
   const page = [...positions]
     .map(([seq, timestamp]) => ({ seq, timestamp }))
-    .sort((x, y) => sign * (x.timestamp - y.timestamp || x.seq - y.seq))
+    .sort(inPageOrder)
     .slice(0, limit);
+  const { maxParameters } = limitsOf(db);
   const payloads = new Map<number, string>();
   for (const part of chunk(page.map((event) => event.seq), Math.min(500, maxParameters))) {
     for (const row of await db.selectFrom('events').select(['seq', 'payload']).where('seq', 'in', part).execute()) payloads.set(Number(row.seq), row.payload);
   }
   return page.map((event) => ({ ...event, payload: payloads.get(event.seq)! }));
+}
+
+type Position = { seq: number; timestamp: number };
+type SourcePosition = Position & { source: number };
+type SourceRead = { source: number; where: RawBuilder<unknown> };
+
+/**
+ * Each source's first `each` positions (in page order) where its condition holds. UNION ALL of
+ * subqueries, many per statement: one round trip, and each part still walks its own index in
+ * order and stops at its limit.
+ */
+async function readSources(db: Db, site: string, reads: SourceRead[], each: number, direction: RawBuilder<unknown>): Promise<SourcePosition[]> {
+  const { maxParameters, maxCompoundSelect } = limitsOf(db);
+  // Each part binds at most 15 parameters (site, 3 for a stretch, 3 for the cursor, 3 past its own
+  // last read, 3 up to the bound, its limit).
+  const statements = chunk(reads, Math.max(1, Math.min(60, maxCompoundSelect, Math.floor((maxParameters - 1) / 15)))).map(async (part) => {
+    const unions = sql.join(
+      part.map(
+        ({ source, where }, index) =>
+          sql`select ${sql.lit(source)} as source, seq, "timestamp" from (select seq, "timestamp" from events where site = ${site} and ${where} order by "timestamp" ${direction}, seq ${direction} limit ${each}) as ${sql.raw(`s${index}`)}`,
+      ),
+      sql` union all `,
+    );
+    const { rows } = await sql<SourcePosition>`${unions}`.execute(db);
+    return rows.map((row) => ({ source: Number(row.source), seq: Number(row.seq), timestamp: Number(row.timestamp) }));
+  });
+  return (await Promise.all(statements)).flat();
 }
