@@ -63,6 +63,9 @@ export type KeptStaging = ((site: string, read?: JourneyRead) => Promise<StagedO
   flush(): Promise<void>;
 };
 
+/** Lets the requests that came meanwhile in (a timer of 0 ms): between the steps of a long piece of work. */
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 export function keptStaging(options: KeptStagingOptions): KeptStaging {
   const { storage, model, save } = options;
   const sites = new Map<string, Site>();
@@ -112,7 +115,6 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
     const { kept } = entry;
     if (!kept || kept.version === entry.saved?.version) return;
     // In steps with requests let in between: writing out a million events' staging is a second of work.
-    const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
     await pause();
     try {
       const at = save.now();
@@ -128,7 +130,9 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
 
   const whole = async (site: string, reading?: JourneyRead): Promise<Kept> => {
     const version = await storage.journeyVersion(reading);
-    return { journeys: new SiteJourneys(model, await storage.journeyFacts(site, options.facts, reading)), version, restaged: 'all' };
+    // In steps with requests let in between: staging a million events' people is seconds of work.
+    const journeys = await SiteJourneys.inSteps(model, await storage.journeyFacts(site, options.facts, reading), pause);
+    return { journeys, version, restaged: 'all' };
   };
 
   const follow = async (site: string, kept: Kept, reading?: JourneyRead): Promise<Kept> => {

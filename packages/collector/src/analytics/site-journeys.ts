@@ -80,6 +80,9 @@ export interface HeldStaging {
   accounts: HeldOwner[];
 }
 
+/** Touchpoints staged between pauses of a whole staging in steps: tens of milliseconds each. */
+const touchpointsPerStep = 20_000;
+
 const byId = (a: StagedOwner, b: StagedOwner) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export class SiteJourneys {
@@ -107,21 +110,50 @@ export class SiteJourneys {
   /** Touchpoints held again (restore) but not yet in the indexes above. */
   #unindexed?: Held[];
 
+  /** Everyone in the facts staged, at once. */
   constructor(model: StageModel, facts: JourneyFacts) {
     this.#model = model;
+    for (const _ of this.#stagingSteps(facts));
+  }
+
+  /**
+   * Everyone in the facts staged, pausing between steps (`pause`: e.g. a timer of 0 ms, letting
+   * requests in): on a million events a whole staging is seconds of work, and a collector would
+   * otherwise take no event and answer nothing meanwhile.
+   */
+  static async inSteps(model: StageModel, facts: JourneyFacts, pause: () => Promise<void>): Promise<SiteJourneys> {
+    const journeys = SiteJourneys.#empty(model);
+    for (const _ of journeys.#stagingSteps(facts)) await pause();
+    return journeys;
+  }
+
+  static #empty(model: StageModel): SiteJourneys {
+    return new SiteJourneys(model, { touchpoints: [], imported: [], accountOfPerson: {}, traits: [], domainClaims: {} });
+  }
+
+  /** Stages everyone in the facts; yields after every few thousand touchpoints staged. */
+  *#stagingSteps(facts: JourneyFacts): Generator<void> {
     this.#domainClaims = JSON.stringify(facts.domainClaims);
     const persons = new Set([...facts.touchpoints.flatMap((t) => (t.personId === undefined ? [] : [t.personId])), ...Object.keys(facts.accountOfPerson)]);
     for (const t of facts.imported) if (t.personId !== undefined) persons.add(t.personId);
     for (const t of facts.traits) if (t.owner === 'person') persons.add(t.id);
     // Nothing is held yet: nothing to forget, and everyone is staged below.
     this.#replace(facts, { streams: [], persons: [...persons], accounts: [] }, new Set(), new Set(), new Set(), true);
-    for (const person of this.#byPerson.keys()) this.#stagePerson(person);
-    for (const account of this.#accountsWithTouchpoints()) this.#stageAccount(account);
+    yield;
+    let staged = 0;
+    for (const person of this.#byPerson.keys()) {
+      staged += this.#stagePerson(person);
+      if (staged >= touchpointsPerStep) yield void (staged = 0);
+    }
+    for (const account of this.#accountsWithTouchpoints()) {
+      staged += this.#stageAccount(account);
+      if (staged >= touchpointsPerStep) yield void (staged = 0);
+    }
   }
 
   /** A staging held again as `held()` gave it: nobody staged anew. */
   static restore(model: StageModel, held: HeldStaging): SiteJourneys {
-    const journeys = new SiteJourneys(model, { touchpoints: [], imported: [], accountOfPerson: {}, traits: [], domainClaims: {} });
+    const journeys = SiteJourneys.#empty(model);
     journeys.#restore(held);
     return journeys;
   }
@@ -376,14 +408,16 @@ export class SiteJourneys {
     }
   }
 
-  #stagePerson(person: string): void {
+  /** Stages a person again; how many touchpoints that took. */
+  #stagePerson(person: string): number {
     const touchpoints: Touchpoint[] = [...(this.#byPerson.get(person) ?? [])];
     if (touchpoints.length === 0) this.#people.delete(person);
     else this.#people.set(person, { kind: 'person', id: person, ...stagedJourney(touchpoints.sort(inJourneyOrder), this.#traits.get(`person:${person}`) ?? {}, this.#model) });
+    return touchpoints.length;
   }
 
-  /** An account's touchpoints: those naming it, and its people's that name no account. */
-  #stageAccount(account: string): void {
+  /** Stages an account again, from those naming it and its people's that name no account; how many touchpoints that took. */
+  #stageAccount(account: string): number {
     const touchpoints: Touchpoint[] = [...(this.#byNamedAccount.get(account) ?? [])];
     for (const person of this.#members.get(account) ?? []) {
       for (const touchpoint of this.#byPerson.get(person) ?? []) {
@@ -392,6 +426,7 @@ export class SiteJourneys {
     }
     if (touchpoints.length === 0) this.#accounts.delete(account);
     else this.#accounts.set(account, { kind: 'account', id: account, ...stagedJourney(touchpoints.sort(inJourneyOrder), this.#traits.get(`account:${account}`) ?? {}, this.#model) });
+    return touchpoints.length;
   }
 
   #accountsWithTouchpoints(): Set<string> {

@@ -3,6 +3,7 @@ import { b2bStageModel, defaultStageModel } from '../journey/stages.ts';
 import type { JourneyFacts } from '../storage/journey/facts.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';
 import { stagedOwners, traitKeysOf } from './staged-owners.ts';
+import { SiteJourneys } from './site-journeys.ts';
 
 const day = 86_400_000;
 const touch = (id: string, at: number, more: Partial<Touchpoint> = {}): Touchpoint => ({ id, kind: 'session', at, name: '/', channel: 'Direct', source: '(direct)', medium: '(none)', campaign: '(not set)', ...more });
@@ -47,5 +48,32 @@ describe('stagedOwners', () => {
     const staged = stagedOwners(facts([{ owner: 'person', id: 'ben', key: 'lifecycle_stage', value: 'customer', at: 4 * day, messageId: 'm-9' }]), b2bStageModel);
     const ben = staged.people.find((owner) => owner.id === 'ben')!;
     expect(ben.history.stages.at(-1)).toMatchObject({ stage: 'customer', at: 4 * day });
+  });
+
+  it('stages in steps what it stages at once, pausing between them for what waits', async () => {
+    // 2,500 people of 10 touchpoints each, 500 of them in accounts: more than one step's worth.
+    const many: JourneyFacts = {
+      domainClaims: {},
+      touchpoints: Array.from({ length: 25_000 }, (_, index) => {
+        const person = `p${index % 2_500}`;
+        return { ...touch(`t${index}`, index * 60_000, { personId: person, ...(index % 7 === 0 && { kind: 'event', name: 'Signed Up' }) }), stream: `device-${person}` };
+      }),
+      imported: [],
+      accountOfPerson: Object.fromEntries(Array.from({ length: 500 }, (_, index) => [`p${index}`, `acc${index % 50}`])),
+      traits: [],
+    };
+    const order: string[] = [];
+    const pause = async () => {
+      order.push('pause');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    };
+    setTimeout(() => order.push('a request'), 0);
+    const journeys = await SiteJourneys.inSteps(defaultStageModel, many, pause);
+    order.push('staged');
+    expect(journeys.owners()).toEqual(stagedOwners(many, defaultStageModel));
+    expect(journeys.owners().people).toHaveLength(2_500);
+    expect(order.filter((step) => step === 'pause').length).toBeGreaterThanOrEqual(2);
+    // What was waiting ran before the staging ended.
+    expect(order.indexOf('a request')).toBeLessThan(order.indexOf('staged'));
   });
 });
