@@ -348,7 +348,8 @@ export class SiteJourneys {
       this.#imported.delete(id);
     };
     const keep = (touchpoint: Touchpoint) => {
-      if (!fresh) forget(touchpoint.id);
+      // A whole site read in pages may give a touchpoint rewritten meanwhile twice: the last one stays.
+      if (!fresh || this.#touchpoints.has(touchpoint.id)) forget(touchpoint.id);
       touched(touchpoint);
       this.#touchpoints.set(touchpoint.id, touchpoint);
       if (touchpoint.personId !== undefined) add(this.#byPerson, touchpoint.personId, touchpoint);

@@ -76,4 +76,15 @@ describe('stagedOwners', () => {
     // What was waiting ran before the staging ended.
     expect(order.indexOf('a request')).toBeLessThan(order.indexOf('staged'));
   });
+
+  it('holds a touchpoint given twice (a page read before and after it was rewritten) once, as given last', () => {
+    const once = facts([]);
+    const [first, ...rest] = once.touchpoints;
+    // a1 rewritten while the site was read: Ben's now, a day later.
+    const twice = { ...once, touchpoints: [first!, ...rest, { ...first!, personId: 'ben', stream: 'device-ben', at: 4 * day }] };
+    const staged = stagedOwners(twice, defaultStageModel);
+    expect(staged).toEqual(stagedOwners({ ...once, touchpoints: [...rest, twice.touchpoints.at(-1)!] }, defaultStageModel));
+    expect(staged.people.find((owner) => owner.id === 'ann')!.touchpoints.map((t) => t.id)).toEqual(['a2', 'a3']);
+  });
 });
+

@@ -37,6 +37,8 @@ export interface SqlStorageOptions {
   maxParameters: number;
   /** The most terms one UNION may have (SQLite 500, D1 5); unlimited by default. */
   maxCompoundSelect?: number;
+  /** Where statements run on the caller's thread (embedded SQLite): the rows a whole-site read takes per statement (see QueryLimits). */
+  pageRows?: number;
   /** Whether a driver error means "the database cannot serve now" rather than a bug. */
   isUnavailable(error: unknown): boolean;
   /**
@@ -82,7 +84,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
   const now = options.now ?? Date.now;
   const insertEvents = options.insertEvents ?? multiRowInsert(options.maxParameters);
   const transactional = options.transactional ?? true;
-  const limits = { maxParameters: options.maxParameters, maxCompoundSelect: options.maxCompoundSelect ?? Number.MAX_SAFE_INTEGER };
+  const limits = { maxParameters: options.maxParameters, maxCompoundSelect: options.maxCompoundSelect ?? Number.MAX_SAFE_INTEGER, ...(options.pageRows && { pageRows: options.pageRows }) };
   queryLimits.set(db, limits);
   const recentFacts = createFactFilter();
   const followDelay = options.rollupDelay ?? 1000;

@@ -5,7 +5,7 @@ import type { Database } from '../schema.ts';
 import { migrate } from '../migrations.ts';
 import { kyselyDatabase } from '../sqlite/driver.ts';
 import { nodeSqlite } from '../sqlite/node-sqlite.ts';
-import { eventsIn, type EventScope, type TimelineCursor } from './scope.ts';
+import { eventsIn, pagesOf, queryLimits, type EventScope, type TimelineCursor } from './scope.ts';
 
 // The storage contract suites page timelines forwards through every adapter; here the reading
 // itself is checked both ways, on an in-memory SQLite database, with more sources than a page.
@@ -62,3 +62,30 @@ describe('eventsIn', () => {
     }
   });
 });
+
+describe('pagesOf', () => {
+  it('reads a whole table at once, or a page at a time with other work let in between', async () => {
+    const db = await database();
+    await interleaved(db);
+    const query = () => db.selectFrom('events').select(['seq', 'message_id']).where('site', '=', 'default');
+    const read = async () => {
+      const pages: number[][] = [];
+      for await (const rows of pagesOf(db, query())) pages.push(rows.map((row) => Number(row.seq)));
+      return pages;
+    };
+    const all = (await query().orderBy('seq').execute()).map((row) => Number(row.seq));
+    const once = await read();
+    expect(once).toHaveLength(1);
+    expect(once[0]!.sort((x, y) => x - y)).toEqual(all);
+
+    queryLimits.set(db, { maxParameters: 32_766, maxCompoundSelect: 500, pageRows: 250 });
+    const order: string[] = [];
+    setTimeout(() => order.push('a request'), 0);
+    const pages = await read();
+    order.push('read');
+    expect(pages.map((page) => page.length)).toEqual([250, 250, 100]);
+    expect(pages.flat()).toEqual(all);
+    expect(order).toEqual(['a request', 'read']);
+  });
+});
+

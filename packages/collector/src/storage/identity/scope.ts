@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { StrongIdentifier } from '../../identity/identifiers.ts';
 import type { StoredEvent } from '../port.ts';
@@ -29,6 +29,11 @@ export interface ScopedEvent extends StoredEvent {
 export interface QueryLimits {
   maxParameters: number;
   maxCompoundSelect: number;
+  /**
+   * Where the database answers on the caller's own thread (an embedded SQLite), the most rows a
+   * read of a whole site takes in one statement: between such pages other work runs.
+   */
+  pageRows?: number;
 }
 
 /**
@@ -47,6 +52,25 @@ export const limitsOf = (db: Db): QueryLimits => queryLimits.get(db) ?? { maxPar
  * these as well, by the seq index or a sequential scan).
  */
 export const unindexed = (column: string) => sql<string>`${sql.ref(column)} || ''`;
+
+/**
+ * The rows of a read of a whole site: at once, or where the database runs on this thread
+ * (`pageRows`), a page at a time in rowid order, other work let in between pages (a timer of
+ * 0 ms). Rows written meanwhile may or may not be read, and a row rewritten meanwhile (a new
+ * rowid) may come twice: the caller's later reading of what changed since it began sets it right.
+ */
+export async function* pagesOf<O>(db: Db, query: SelectQueryBuilder<any, any, O>): AsyncGenerator<O[]> {
+  const { pageRows } = limitsOf(db);
+  if (!pageRows) return yield await query.execute();
+  let after = 0;
+  for (;;) {
+    const rows = (await query.select(sql<number>`rowid`.as('page_rowid')).where(sql`rowid`, '>', after).orderBy(sql`rowid`).limit(pageRows).execute()) as Array<O & { page_rowid: number }>;
+    if (rows.length) yield rows;
+    if (rows.length < pageRows) return;
+    after = Number(rows.at(-1)!.page_rowid);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
 
 export const chunk = <T>(items: T[], size = 40): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

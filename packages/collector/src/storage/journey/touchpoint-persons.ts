@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
-import { chunk, unindexed } from '../identity/scope.ts';
+import { chunk, pagesOf, unindexed } from '../identity/scope.ts';
 import type { Touchpoint } from '../../journey/touchpoint.ts';
 
 type Db = Kysely<Database>;
@@ -30,28 +30,20 @@ interface Stretch {
 export async function touchpointsWithPersons(db: Db, site: string, streams: readonly string[] | undefined, size: number, accountOf: (groupId: string) => string | undefined): Promise<StreamTouchpoint[]> {
   const select = () =>
     db.selectFrom('journey_touchpoints as t').select(['t.id', 't.stream', 't.kind', 't.at', 't.name', 't.channel', 't.source', 't.medium', 't.campaign', 't.path', 't.group_id', 't.user_id', 't.anonymous_id']);
-  const rows = [];
-  if (streams === undefined) {
-    for (const row of await select().where(unindexed('t.site'), '=', site).execute()) rows.push(row);
-  } else {
-    for (const part of chunk([...streams], size)) for (const row of await select().where('t.site', '=', site).where('t.stream', 'in', part).execute()) rows.push(row);
-  }
-
-  const devices = [...new Set(rows.flatMap((row) => (row.anonymous_id === null ? [] : [row.anonymous_id])))];
-  const stretches = new Map<string, Stretch[]>();
   const segmentQuery = () => db.selectFrom('device_segments').select(['anonymous_id', 'from_at', 'to_at', 'owner_kind', 'owner_value']).where('site', '=', site);
-  const segmentRows = streams === undefined ? [await segmentQuery().execute()] : [];
-  if (streams !== undefined) for (const part of chunk(devices, size)) segmentRows.push(await segmentQuery().where('anonymous_id', 'in', part).execute());
-  for (const row of segmentRows.flat()) {
-    const stretch = { from: Number(row.from_at), to: Number(row.to_at), kind: row.owner_kind, value: row.owner_value };
-    const known = stretches.get(row.anonymous_id);
-    if (known) known.push(stretch);
-    else stretches.set(row.anonymous_id, [stretch]);
-  }
+  const identifierQuery = () => db.selectFrom('identifiers').select(['kind', 'value', 'person_id']).where('site', '=', site);
 
+  const stretches = new Map<string, Stretch[]>();
+  const addStretches = (rows: Array<{ anonymous_id: string; from_at: number | string; to_at: number | string; owner_kind: string; owner_value: string }>) => {
+    for (const row of rows) {
+      const stretch = { from: Number(row.from_at), to: Number(row.to_at), kind: row.owner_kind, value: row.owner_value };
+      const known = stretches.get(row.anonymous_id);
+      if (known) known.push(stretch);
+      else stretches.set(row.anonymous_id, [stretch]);
+    }
+  };
   // By kind, then value: a lookup builds no key.
   const persons = new Map<string, Map<string, string>>();
-  const identifierQuery = () => db.selectFrom('identifiers').select(['kind', 'value', 'person_id']).where('site', '=', site);
   const found = (identifiers: Array<{ kind: string; value: string; person_id: string }>) => {
     for (const { kind, value, person_id } of identifiers) {
       const ofKind = persons.get(kind);
@@ -59,20 +51,51 @@ export async function touchpointsWithPersons(db: Db, site: string, streams: read
       else persons.set(kind, new Map([[value, person_id]]));
     }
   };
+  const touchpointOf = touchpointMaker(stretches, persons, accountOf);
+
   if (streams === undefined) {
+    // A whole site: everyone's stretches and identifiers, then the touchpoints, a page at a time
+    // where the database runs on this thread.
+    addStretches(await segmentQuery().execute());
     found(await identifierQuery().execute());
-  } else {
-    const wanted = new Map<string, Set<string>>([['userId', new Set(rows.flatMap((row) => (row.user_id === null ? [] : [row.user_id])))], ['anonymousId', new Set(devices)]]);
-    for (const list of stretches.values()) {
-      for (const { kind, value } of list) {
-        if (!wanted.has(kind)) wanted.set(kind, new Set());
-        wanted.get(kind)!.add(value);
-      }
-    }
-    for (const [kind, values] of wanted) for (const part of chunk([...values], size)) found(await identifierQuery().where('kind', '=', kind).where('value', 'in', part).execute());
+    const touchpoints: StreamTouchpoint[] = [];
+    for await (const rows of pagesOf(db, select().where(unindexed('t.site'), '=', site))) for (const row of rows) touchpoints.push(touchpointOf(row));
+    return touchpoints;
   }
-  const users = persons.get('userId');
-  const devicePersons = persons.get('anonymousId');
+
+  const rows = [];
+  for (const part of chunk([...streams], size)) for (const row of await select().where('t.site', '=', site).where('t.stream', 'in', part).execute()) rows.push(row);
+  const devices = [...new Set(rows.flatMap((row) => (row.anonymous_id === null ? [] : [row.anonymous_id])))];
+  for (const part of chunk(devices, size)) addStretches(await segmentQuery().where('anonymous_id', 'in', part).execute());
+  const wanted = new Map<string, Set<string>>([['userId', new Set(rows.flatMap((row) => (row.user_id === null ? [] : [row.user_id])))], ['anonymousId', new Set(devices)]]);
+  for (const list of stretches.values()) {
+    for (const { kind, value } of list) {
+      if (!wanted.has(kind)) wanted.set(kind, new Set());
+      wanted.get(kind)!.add(value);
+    }
+  }
+  for (const [kind, values] of wanted) for (const part of chunk([...values], size)) found(await identifierQuery().where('kind', '=', kind).where('value', 'in', part).execute());
+  return rows.map(touchpointOf);
+}
+
+interface TouchpointRow {
+  id: string;
+  stream: string;
+  kind: string;
+  at: number | string;
+  name: string;
+  channel: string;
+  source: string;
+  medium: string;
+  campaign: string;
+  path: string | null;
+  group_id: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+}
+
+/** A stored touchpoint with its person (by the identifiers and stretches found) and account. */
+function touchpointMaker(stretches: Map<string, Stretch[]>, persons: Map<string, Map<string, string>>, accountOf: (groupId: string) => string | undefined): (row: TouchpointRow) => StreamTouchpoint {
   // Kinds, channels, sources, campaigns, names and pages repeat across a site's touchpoints: each
   // held once, not once per row, or the first staging keeps (and the collector marks, and marks
   // again) millions of copies of a few thousand strings.
@@ -84,13 +107,12 @@ export async function touchpointsWithPersons(db: Db, site: string, streams: read
     pool.set(value, value);
     return value;
   };
-
-  return rows.map((row) => {
+  return (row) => {
     const at = Number(row.at);
-    let person = row.user_id === null ? undefined : users?.get(row.user_id);
+    let person = row.user_id === null ? undefined : persons.get('userId')?.get(row.user_id);
     if (person === undefined && row.anonymous_id !== null) {
       const stretch = stretches.get(row.anonymous_id)?.find(({ from, to }) => from <= at && to > at);
-      person = (stretch && persons.get(stretch.kind)?.get(stretch.value)) ?? devicePersons?.get(row.anonymous_id);
+      person = (stretch && persons.get(stretch.kind)?.get(stretch.value)) ?? persons.get('anonymousId')?.get(row.anonymous_id);
     }
     const touchpoint: StreamTouchpoint = {
       id: row.id,
@@ -108,5 +130,5 @@ export async function touchpointsWithPersons(db: Db, site: string, streams: read
     const account = row.group_id === null ? undefined : accountOf(row.group_id);
     if (account !== undefined) touchpoint.accountId = account;
     return touchpoint;
-  });
+  };
 }
