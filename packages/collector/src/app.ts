@@ -70,10 +70,10 @@ export function createCollector(options: CollectorOptions): Hono {
 
   app.route('/v1', ingestRoutes({ config, storage, clientIp: options.clientIp ?? (() => undefined), clientCountry: options.clientCountry ?? (() => undefined), now }));
   app.route('/v1/events', eventRoutes(config, storage));
-  app.route('/v1', identityRoutes(config, storage));
+  const reports = analyticsReports(config, storage, now, log);
+  app.route('/v1', identityRoutes(config, storage, (site) => reports.erased(site)));
   app.route('/v1', journeyRoutes(config, storage));
   app.route('/v1', importRoutes(config, storage, now));
-  const reports = analyticsReports(config, storage, now, log);
   app.route('/v1', analyticsRoutes(config, reports));
   app.route('/v1', exportRoutes(config, storage, reports));
   app.route('/v1', webhookRoutes(config, storage, now, (site) => reports.baseline(site)));

@@ -118,6 +118,11 @@ export function analyticsReports(config: CollectorConfig, storage: Storage, now:
       await kept.flush();
     },
 
+    /** A person was erased: no answer comes from what was staged before (it holds them), only from a staging after. */
+    erased(site: string): void {
+      snapshotOf.forget(site);
+    },
+
     /** Stage a site now and follow its changes from then on (stage-change webhooks need it). */
     async watch(site: string): Promise<void> {
       await staged(site);

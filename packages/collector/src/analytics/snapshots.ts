@@ -31,7 +31,14 @@ export interface SnapshotSource {
  * `following`: the background follower's, as far as the rollup has come, never an older one
  * whatever the clock says (it waits for its staging, not for an answer).
  */
-export type Snapshots = ((site: string) => Promise<Snapshot>) & { following(site: string): Promise<Snapshot> };
+export type Snapshots = ((site: string) => Promise<Snapshot>) & {
+  following(site: string): Promise<Snapshot>;
+  /**
+   * What was staged before now may hold what must not be answered any more (a person erased):
+   * from now on no answer comes from it, however young, unless it is still current.
+   */
+  forget(site: string): void;
+};
 
 /** How long (ms) an answer waits for a newer staging before it answers from an older one. */
 export const patience = 250;
@@ -48,7 +55,9 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
 }
 
 export function createSnapshots(source: SnapshotSource): Snapshots {
-  const sites = new Map<string, { current?: Snapshot; pending?: Promise<Snapshot> }>();
+  // `floor`: snapshots staged before it answer only while current (forget).
+  const sites = new Map<string, { current?: Snapshot; pending?: Promise<Snapshot>; floor?: number }>();
+  const young = (entry: { floor?: number }, snapshot: Snapshot, maxAge: number) => snapshot.at >= (entry.floor ?? -Infinity) && source.now() - snapshot.at <= maxAge;
 
   const stage = (site: string, version: string, read?: JourneyRead): Promise<Snapshot> => {
     const entry = sites.get(site)!;
@@ -80,7 +89,7 @@ export function createSnapshots(source: SnapshotSource): Snapshots {
       return entry.current;
     }
     const pending = entry.pending ?? stage(site, version, read);
-    if (entry.current && source.now() - entry.current.at <= maxAge) {
+    if (entry.current && young(entry, entry.current, maxAge)) {
       // A few new events are staged in milliseconds: wait that long for the newer one, and answer
       // from the older one only while a long staging (a whole one) runs.
       const quick = await within(pending, patience);
@@ -88,8 +97,14 @@ export function createSnapshots(source: SnapshotSource): Snapshots {
     }
     const staged = await pending;
     // What was staging when this request came may predate its data: then stage again.
-    return staged.version === version || source.now() - staged.at <= maxAge ? staged : stage(site, version, read);
+    return staged.version === version || young(entry, staged, maxAge) ? staged : stage(site, version, read);
   };
 
-  return Object.assign((site: string) => snapshot(site, source.maxAge), { following: (site: string) => snapshot(site, -1, { settled: false }) });
+  const forget = (site: string) => {
+    const entry = sites.get(site);
+    if (!entry) return;
+    entry.floor = source.now();
+  };
+
+  return Object.assign((site: string) => snapshot(site, source.maxAge), { following: (site: string) => snapshot(site, -1, { settled: false }), forget });
 }

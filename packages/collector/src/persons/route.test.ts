@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { basic, secretKey, testCollector, writeKey } from '../testing/collector.ts';
 import { shuffled, story } from '../storage/story.ts';
+import { collectorConfig } from '../config.ts';
+import { identityRoutes } from './route.ts';
 
 /** The story's events as a client would send them (their corrected time given as timestamp). */
 const storyEvents = () => story().map((event) => JSON.parse(event.payload));
@@ -114,6 +116,18 @@ describe('the identity API', () => {
     const left = await events();
     expect(left).toHaveLength(before - 10);
     expect(JSON.stringify(left)).not.toMatch(/u-ann|ann@northwind\.io|"L"|"P"/);
+  });
+
+  it('tells the analytics of each erasure once it is done, so no answer comes from a staging that holds the person', async () => {
+    const { storage, post } = await testCollector();
+    await sendStory(post, 7);
+    const told: string[] = [];
+    const app = identityRoutes(collectorConfig({ writeKeys: [{ key: writeKey, site: 'default', allowedOrigins: '*' }], secretKey }), storage, (site) => told.push(site));
+    // Nobody to erase (the collector's error handler, not mounted here, answers 404): nothing told.
+    await app.request('/persons/nobody', { method: 'DELETE', headers: admin });
+    expect(told).toEqual([]);
+    expect((await app.request('/persons/u-ann', { method: 'DELETE', headers: admin })).status).toBe(200);
+    expect(told).toEqual(['default']);
   });
 
   it('is for the secret key only', async () => {

@@ -38,7 +38,8 @@ const timeline = (page: TimelinePage) =>
  * The identity graph's read and admin API: people and accounts, by whatever names them. Secret
  * key only. `?site=` picks the site; by default, the first write key's.
  */
-export function identityRoutes(config: CollectorConfig, storage: Storage): Hono {
+/** `erased`: told of each erasure once it is done (the analytics then answer nothing staged before it). */
+export function identityRoutes(config: CollectorConfig, storage: Storage, erased: (site: string) => void = () => {}): Hono {
   const app = new Hono();
   const defaultSite = config.writeKeys[0]!.site;
   const options: IdentityOptions = { autoAccounts: config.autoAccounts };
@@ -80,9 +81,10 @@ export function identityRoutes(config: CollectorConfig, storage: Storage): Hono 
   });
 
   app.delete('/persons/:ref', async (c) => {
-    const erased = await storage.erasePerson(siteOf(c), refOf(c));
-    if (!erased) throw notFound('person', refOf(c));
-    return c.json({ erased });
+    const counts = await storage.erasePerson(siteOf(c), refOf(c));
+    if (!counts) throw notFound('person', refOf(c));
+    erased(siteOf(c));
+    return c.json({ erased: counts });
   });
 
   app.get('/accounts/:ref', async (c) => {
