@@ -28,16 +28,20 @@ function scripted() {
     later: (ms: number) => void (clock += ms),
     /** Who the answer's staging holds. */
     holds: async (answer: Promise<{ owners: StagedOwners }>) => (await answer).owners.people[0]!.id,
+    /** The first answer, from v1's staging, once that staging is let finish. */
+    async staged() {
+      const first = snapshots('default');
+      await Promise.resolve();
+      stagings[0]!.finish();
+      return first;
+    },
   };
 }
 
 describe('snapshots', () => {
   it('answers from the staging before while a newer one runs, within the maximum age', async () => {
-    const { snapshots, stagings, change, later, holds } = scripted();
-    const first = snapshots('default');
-    await Promise.resolve();
-    stagings[0]!.finish();
-    expect(await holds(first)).toBe('default@v1');
+    const { snapshots, stagings, change, later, holds, staged } = scripted();
+    expect(await holds(staged())).toBe('default@v1');
     change('v2');
     later(1_000);
     // The staging of v2 takes long: after its patience the answer comes from v1.
@@ -46,11 +50,8 @@ describe('snapshots', () => {
   });
 
   it('after a forget, answers nothing staged before it, waiting for a staging after it', async () => {
-    const { snapshots, stagings, change, later, holds } = scripted();
-    const first = snapshots('default');
-    await Promise.resolve();
-    stagings[0]!.finish();
-    expect(await holds(first)).toBe('default@v1');
+    const { snapshots, stagings, change, later, holds, staged } = scripted();
+    expect(await holds(staged())).toBe('default@v1');
     // Someone is erased: the facts change and v1's staging holds them.
     change('v2');
     later(1_000);
@@ -64,11 +65,8 @@ describe('snapshots', () => {
   });
 
   it('after a forget, does not keep a staging that began before it', async () => {
-    const { snapshots, stagings, change, later, holds } = scripted();
-    const first = snapshots('default');
-    await Promise.resolve();
-    stagings[0]!.finish();
-    await first;
+    const { snapshots, stagings, change, later, holds, staged } = scripted();
+    await staged();
     change('v2');
     later(1_000);
     // A staging of v2 is under way when v3 (the erasure) comes and the site is forgotten.
