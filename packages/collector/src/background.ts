@@ -7,6 +7,9 @@
  */
 import { StorageClosedError } from './storage/port.ts';
 
+/** Lets the requests that came meanwhile in (a timer of 0 ms): between the steps of a long piece of work. */
+export const letRequestsIn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 export function repeat(pass: () => Promise<{ more: boolean; rest?: number }>, interval: number, stopped: () => void = () => {}): void {
   const next = (delay: number) => (setTimeout(run, delay) as { unref?: () => void }).unref?.();
   const run = () =>

@@ -10,6 +10,7 @@
 import type { JourneyFacts, JourneyFactsOptions, JourneyScope, ScopedJourneyFacts } from '../storage/journey/facts.ts';
 import type { StageModel } from '../journey/stages.ts';
 import { StorageClosedError, type JourneyRead, type JourneyStore } from '../storage/port.ts';
+import { letRequestsIn } from '../background.ts';
 import { SiteJourneys, type Restaged, type StagedOwners } from './site-journeys.ts';
 import { decodeStaging, encodeStagingInSteps, stagingFormat } from './staging-codec.ts';
 
@@ -63,9 +64,6 @@ export type KeptStaging = ((site: string, read?: JourneyRead) => Promise<StagedO
   flush(): Promise<void>;
 };
 
-/** Lets the requests that came meanwhile in (a timer of 0 ms): between the steps of a long piece of work. */
-const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
 export function keptStaging(options: KeptStagingOptions): KeptStaging {
   const { storage, model, save } = options;
   const sites = new Map<string, Site>();
@@ -115,13 +113,13 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
     const { kept } = entry;
     if (!kept || kept.version === entry.saved?.version) return;
     // In steps with requests let in between: writing out a million events' staging is a second of work.
-    await pause();
+    await letRequestsIn();
     try {
       const at = save.now();
       // What is held now; what changes after it (nothing while this save holds the queue) makes new objects.
       const held = kept.journeys.held();
-      await pause();
-      const staging = await encodeStagingInSteps(held, pause);
+      await letRequestsIn();
+      const staging = await encodeStagingInSteps(held, letRequestsIn);
       if (await storage.saveStaging(site, key, { version: kept.version, staging })) entry.saved = { version: kept.version, at };
     } catch (error) {
       if (!(error instanceof StorageClosedError)) save.log('the staging could not be saved; a collector starting now would stage whole', error);
@@ -131,7 +129,7 @@ export function keptStaging(options: KeptStagingOptions): KeptStaging {
   const whole = async (site: string, reading?: JourneyRead): Promise<Kept> => {
     const version = await storage.journeyVersion(reading);
     // In steps with requests let in between: staging a million events' people is seconds of work.
-    const journeys = await SiteJourneys.inSteps(model, await storage.journeyFacts(site, options.facts, reading), pause);
+    const journeys = await SiteJourneys.inSteps(model, await storage.journeyFacts(site, options.facts, reading), letRequestsIn);
     return { journeys, version, restaged: 'all' };
   };
 

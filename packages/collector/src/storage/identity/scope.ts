@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
+import { letRequestsIn } from '../../background.ts';
 import type { StrongIdentifier } from '../../identity/identifiers.ts';
 import type { StoredEvent } from '../port.ts';
 
@@ -68,7 +69,7 @@ export async function* pagesOf<O>(db: Db, query: SelectQueryBuilder<any, any, O>
     if (rows.length) yield rows;
     if (rows.length < pageRows) return;
     after = Number(rows.at(-1)!.page_rowid);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await letRequestsIn();
   }
 }
 
