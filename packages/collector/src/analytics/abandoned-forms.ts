@@ -3,7 +3,7 @@
  * shows beside the funnel's drop-offs. By the page the form was on, most abandoned first. Pure.
  */
 import type { Touchpoint } from '../journey/touchpoint.ts';
-import { indexesIn, type DateRange, type StagedOwner } from './owner.ts';
+import { activeIn, indexesIn, ownIndexesIn, type DateRange, type StagedOwner } from './owner.ts';
 
 export const formAbandoned = 'Form Abandoned';
 
@@ -16,6 +16,8 @@ export interface AbandonedForm {
   owners: number;
 }
 
+const isAbandoned = (touchpoint: Touchpoint) => touchpoint.kind === 'event' && touchpoint.name === formAbandoned;
+
 /**
  * Each staged owner's abandoned forms, found once: a staged owner is never changed (a change stages
  * a new one), and reading every touchpoint of 63,000 people for the few forms among them was a
@@ -24,18 +26,31 @@ export interface AbandonedForm {
 const formsOf = new WeakMap<StagedOwner, Touchpoint[]>();
 const abandonedBy = (owner: StagedOwner): Touchpoint[] => {
   let forms = formsOf.get(owner);
-  if (!forms) formsOf.set(owner, (forms = owner.touchpoints.filter((touchpoint) => touchpoint.kind === 'event' && touchpoint.name === formAbandoned)));
+  if (!forms) formsOf.set(owner, (forms = owner.touchpoints.filter(isAbandoned)));
   return forms;
 };
+
+/** The owner's abandoned forms in the range; from the touchpoints in it alone where the owner builds touchpoints one by one. */
+function abandonedIn(owner: StagedOwner, range: DateRange): Touchpoint[] {
+  if (!activeIn(owner, range)) return [];
+  if (!owner.touchpointAt) {
+    const forms = abandonedBy(owner);
+    const [start, end] = indexesIn(forms, range);
+    return forms.slice(start, end);
+  }
+  const found: Touchpoint[] = [];
+  const [start, end] = ownIndexesIn(owner, range);
+  for (let index = start; index < end; index++) {
+    const touchpoint = owner.touchpointAt(index);
+    if (isAbandoned(touchpoint)) found.push(touchpoint);
+  }
+  return found;
+}
 
 export function abandonedForms(owners: readonly StagedOwner[], range: DateRange, top = 5): AbandonedForm[] {
   const byPath = new Map<string, { abandoned: number; owners: Set<string> }>();
   for (const owner of owners) {
-    const forms = abandonedBy(owner);
-    if (forms.length === 0) continue;
-    const [start, end] = indexesIn(forms, range);
-    for (let index = start; index < end; index++) {
-      const touchpoint = forms[index]!;
+    for (const touchpoint of abandonedIn(owner, range)) {
       const path = touchpoint.path ?? '(not set)';
       const entry = byPath.get(path) ?? { abandoned: 0, owners: new Set<string>() };
       entry.abandoned += 1;

@@ -4,7 +4,7 @@
  */
 import type { StageModel } from '../journey/stages.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';
-import { indexesIn, ownerKey, stageLabel, type DateRange, type StagedOwner } from './owner.ts';
+import { ownIndexesIn, ownerKey, touchpointAt, stageLabel, type DateRange, type StagedOwner } from './owner.ts';
 
 /**
  * The column of touchpoints before any stage (in the B2B pipeline, everything anonymous). A model
@@ -61,10 +61,12 @@ export function journeyMap(owners: readonly StagedOwner[], model: StageModel, ra
   const touchpoints = new Tally<{ stage: string } & Omit<TopTouchpoint, keyof Counts>>();
   for (const owner of owners) {
     const key = ownerKey(owner);
-    const [start, end] = indexesIn(owner.touchpoints, range);
+    const [start, end] = ownIndexesIn(owner, range);
+    if (start === end) continue;
+    const ownStages = owner.stages;
     for (let index = start; index < end; index++) {
-      const { name, kind, channel } = owner.touchpoints[index]!;
-      const stage = owner.stages[index] ?? noStage;
+      const { name, kind, channel } = touchpointAt(owner, index);
+      const stage = ownStages[index] ?? noStage;
       stages.add(key, () => stage, stage);
       channels.add(key, () => channel, channel);
       cells.add(key, () => ({ stage, channel }), stage, channel);

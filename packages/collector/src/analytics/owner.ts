@@ -4,12 +4,25 @@
  */
 import type { StagedJourney } from '../journey/staged.ts';
 import type { StageModel } from '../journey/stages.ts';
+import type { Touchpoint } from '../journey/touchpoint.ts';
 
 /** A person or an account, with their touchpoints placed in stages. */
 export interface StagedOwner extends StagedJourney {
   kind: 'person' | 'account';
   id: string;
+  /**
+   * Each touchpoint's time (same index), where the owner can say it without building its
+   * touchpoints: one held again from a saved staging builds them when first read
+   * (restored-owner.ts). Who was active when is asked of everyone, the touchpoints of a few.
+   */
+  readonly times?: ArrayLike<number>;
+  /** One touchpoint (same index), where the owner can build it without building the rest. */
+  touchpointAt?(index: number): Touchpoint;
 }
+
+/** The owner's touchpoint at an index, without building the others where the owner can. */
+export const touchpointAt = (owner: Pick<StagedOwner, 'touchpoints' | 'touchpointAt'>, index: number): Touchpoint =>
+  owner.touchpointAt ? owner.touchpointAt(index) : owner.touchpoints[index]!;
 
 /** In ms since the epoch, half-open [from, to): consecutive ranges never count a moment twice. */
 export interface DateRange {
@@ -28,6 +41,14 @@ export function indexesIn(touchpoints: ReadonlyArray<{ at: number }>, range: Dat
   return [start, Math.max(start, firstNotBefore(touchpoints.length, (index) => touchpoints[index]!.at < range.to))];
 }
 
+/** Where the owner's touchpoints in the range are (see indexesIn), from their times where the owner holds them apart. */
+export function ownIndexesIn(owner: Pick<StagedOwner, 'touchpoints' | 'times'>, range: DateRange): [start: number, end: number] {
+  const { times } = owner;
+  if (!times) return indexesIn(owner.touchpoints, range);
+  const start = firstNotBefore(times.length, (index) => times[index]! < range.from);
+  return [start, Math.max(start, firstNotBefore(times.length, (index) => times[index]! < range.to))];
+}
+
 /** In a sorted list of `length` items, the first index whose item is not before what is sought, by halving. */
 export function firstNotBefore(length: number, before: (index: number) => boolean): number {
   let low = 0;
@@ -41,14 +62,20 @@ export function firstNotBefore(length: number, before: (index: number) => boolea
 }
 
 /** Whether the owner has a touchpoint in the range. */
-export const activeIn = (owner: Pick<StagedOwner, 'touchpoints'>, range: DateRange): boolean => {
+export const activeIn = (owner: Pick<StagedOwner, 'touchpoints' | 'times'>, range: DateRange): boolean => {
+  const { times } = owner;
+  if (times) return hasTimeIn(times.length, (index) => times[index]!, range);
   const { touchpoints } = owner;
-  const last = touchpoints.length - 1;
-  // Most owners were last seen before the range or first seen after it.
-  if (last < 0 || touchpoints[last]!.at < range.from || touchpoints[0]!.at >= range.to) return false;
-  const start = firstNotBefore(touchpoints.length, (index) => touchpoints[index]!.at < range.from);
-  return touchpoints[start]!.at < range.to;
+  return hasTimeIn(touchpoints.length, (index) => touchpoints[index]!.at, range);
 };
+
+/** Whether any of `length` times in order (`at`: the one at an index) is in the range. */
+function hasTimeIn(length: number, at: (index: number) => number, range: DateRange): boolean {
+  const last = length - 1;
+  // Most owners were last seen before the range or first seen after it.
+  if (last < 0 || at(last) < range.from || at(0) >= range.to) return false;
+  return at(firstNotBefore(length, (index) => at(index) < range.from)) < range.to;
+}
 
 /**
  * One key per owner. A person and an account may share an id (they come from different tables), so

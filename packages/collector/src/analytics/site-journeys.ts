@@ -7,11 +7,13 @@
 import type { JsonValue } from '@journey/protocol';
 import type { JourneyFacts, JourneyScope } from '../storage/journey/facts.ts';
 import { offlineTouchpoint } from '../journey/offline.ts';
-import { placedInStages, stagedJourney } from '../journey/staged.ts';
+import { stagedJourney } from '../journey/staged.ts';
 import type { StageHistory, StageModel, StagedTraits } from '../journey/stages.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';
 import { inJourneyOrder } from '../journey/touchpoints.ts';
 import { firstNotBefore, type StagedOwner } from './owner.ts';
+import { RestoredOwner } from './restored-owner.ts';
+import type { ReadOwners, ReadStaging, TouchpointTable } from './staging-codec.ts';
 
 export interface StagedOwners {
   /** By id. */
@@ -108,7 +110,7 @@ export class SiteJourneys {
   readonly #accounts = new Map<string, StagedOwner>();
   #owners?: StagedOwners;
   /** Touchpoints held again (restore) but not yet in the indexes above. */
-  #unindexed?: Held[];
+  #unindexed?: TouchpointTable;
 
   /** Everyone in the facts staged, at once. */
   constructor(model: StageModel, facts: JourneyFacts) {
@@ -151,8 +153,8 @@ export class SiteJourneys {
     }
   }
 
-  /** A staging held again as `held()` gave it: nobody staged anew. */
-  static restore(model: StageModel, held: HeldStaging): SiteJourneys {
+  /** A staging held again as `held()` gave it, written out and read back (staging-codec.ts): nobody staged anew. */
+  static restore(model: StageModel, held: ReadStaging): SiteJourneys {
     const journeys = SiteJourneys.#empty(model);
     journeys.#restore(held);
     return journeys;
@@ -181,11 +183,12 @@ export class SiteJourneys {
    * Holds what answers read (the staged people and accounts, accounts' traits, who is in which)
    * at once, and indexes the touchpoints only when a change is to be applied: on a million
    * events, indexing them was most of holding a staging again, and an answer needs none of it.
+   * Each owner's touchpoints are built when first read (RestoredOwner).
    */
-  #restore(held: HeldStaging): void {
+  #restore(held: ReadStaging): void {
     this.#domainClaims = held.domainClaims;
     this.#unindexed = held.touchpoints;
-    for (const touchpoint of held.touchpoints) if (touchpoint.stream === undefined) this.#imported.add(touchpoint.id);
+    for (const id of held.touchpoints.imported) this.#imported.add(id);
     for (const [person, account] of held.accountOfPerson) {
       this.#accountOfPerson.set(person, account);
       add(this.#members, account, person);
@@ -197,22 +200,27 @@ export class SiteJourneys {
       else this.#traitFacts.set(owner, [fact]);
     }
     for (const [owner, facts] of this.#traitFacts) this.#traits.set(owner, latestTraits(facts)!);
-    const at = (position: number) => held.touchpoints[position] ?? missing(position);
-    for (const { id, touchpoints, history } of held.people) {
-      this.#people.set(id, { kind: 'person', id, ...placedInStages(touchpoints.map(at), history) });
-    }
-    for (const { id, touchpoints, history } of held.accounts) {
-      const own = touchpoints.map((position) => (position >= 0 ? at(position) : { ...at(-1 - position), accountId: id }));
-      this.#accounts.set(id, { kind: 'account', id, ...placedInStages(own, history) });
-    }
+    const hold = (kind: 'person' | 'account', { positions, causes, owners }: ReadOwners, into: Map<string, StagedOwner>) => {
+      // Every owner's times in one array, each owner a view of theirs.
+      const times = new Float64Array(positions.length);
+      for (let index = 0; index < positions.length; index++) {
+        const position = positions[index]!;
+        times[index] = held.touchpoints.at(position < 0 ? -1 - position : position);
+      }
+      for (const { id, start, end, firstCause, history } of owners) {
+        into.set(id, new RestoredOwner(kind, id, history, times.subarray(start, end), { source: held.touchpoints, positions, start, causes, firstCause }));
+      }
+    };
+    hold('person', held.people, this.#people);
+    hold('account', held.accounts, this.#accounts);
   }
 
   /** The touchpoint indexes, built now if a restored staging has not yet needed them. */
   #indexed(): void {
-    const touchpoints = this.#unindexed;
-    if (!touchpoints) return;
+    const table = this.#unindexed;
+    if (!table) return;
     this.#unindexed = undefined;
-    for (const touchpoint of touchpoints) {
+    for (const touchpoint of table.all()) {
       this.#touchpoints.set(touchpoint.id, touchpoint);
       if (touchpoint.stream !== undefined) add(this.#byStream, touchpoint.stream, touchpoint);
       if (touchpoint.personId !== undefined) add(this.#byPerson, touchpoint.personId, touchpoint);
@@ -436,10 +444,6 @@ export class SiteJourneys {
     return accounts;
   }
 }
-
-const missing = (position: number): never => {
-  throw new Error(`a held staging names touchpoint ${position}, which it does not hold`);
-};
 
 const plainTraits = (traits: StagedTraits): Record<string, JsonValue> => Object.fromEntries(Object.entries(traits).map(([key, { value }]) => [key, value]));
 

@@ -2,17 +2,18 @@
  * A held staging (site-journeys.ts, HeldStaging) as one string and back: what saved-staging.ts
  * keeps in the database. A million events' staging is ~370,000 touchpoints whose kinds, names,
  * channels, sources, pages, streams and people repeat, so the derived touchpoints are written
- * field by field as columns, every repeated string once in a table and named by its position:
- * a fraction of the text of one object per touchpoint, and JSON.parse reads arrays of numbers
- * faster than it builds objects. Imported touchpoints (few, with free-form properties) are
- * written whole. Pure.
+ * field by field as columns, every repeated string once in a table and named by its position,
+ * and their ids as one text: a fraction of the text of one object per touchpoint, and JSON.parse
+ * reads arrays of numbers faster than it builds objects. Imported touchpoints (few, with
+ * free-form properties) are written whole. Read back, a touchpoint is built from the columns when
+ * first asked for (TouchpointTable): a start then waits for none of them. Pure.
  */
 import type { HeldOwner, HeldStaging, HeldTouchpoint } from './site-journeys.ts';
 import { touchpointFinder } from '../journey/staged.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';
 
 /** Changes whenever what a staging holds, or how it is written here, changes: an older one is not read. */
-export const stagingFormat = 3;
+export const stagingFormat = 4;
 
 /** The repeating fields of a derived touchpoint, each a column of string positions (-1: none). */
 const columns = ['stream', 'kind', 'name', 'channel', 'source', 'medium', 'campaign', 'path', 'personId', 'accountId'] as const;
@@ -24,8 +25,9 @@ interface Encoded {
   format: number;
   strings: string[];
   domainClaims: string;
-  /** The derived touchpoints: their ids, times and, per column, string positions. */
-  ids: string[];
+  /** The derived touchpoints: their ids one after another, each one's length, times and, per column, string positions. */
+  idText: string;
+  idLengths: number[];
   at: number[];
   fields: Record<Column, number[]>;
   /** The other touchpoints (imported), whole, with their positions. */
@@ -84,7 +86,9 @@ function* encodingSteps(held: HeldStaging): Generator<void, string> {
   const columnar = held.touchpoints.map(isColumnar);
   yield;
   put('whole', held.touchpoints.flatMap((touchpoint, position) => (columnar[position] ? [] : [[position, touchpoint]])));
-  put('ids', held.touchpoints.map(({ id }, position) => (columnar[position] ? id : '')));
+  // One string rather than one per touchpoint: read back, an id is cut from it when its touchpoint is built.
+  put('idText', held.touchpoints.map(({ id }, position) => (columnar[position] ? id : '')).join(''));
+  put('idLengths', held.touchpoints.map(({ id }, position) => (columnar[position] ? id.length : 0)));
   yield;
   put('at', held.touchpoints.map(({ at }, position) => (columnar[position] ? at : 0)));
   yield;
@@ -135,52 +139,153 @@ export async function encodeStagingInSteps(held: HeldStaging, pause: () => Promi
   }
 }
 
-/** The held staging a string from `encodeStaging` holds. Throws on another format or a damaged one. */
-export function decodeStaging(text: string): HeldStaging {
-  const encoded = JSON.parse(text) as Encoded;
-  if (encoded?.format !== stagingFormat) throw new Error(`a saved staging of format ${String(encoded?.format)}, not ${stagingFormat}`);
-  const { strings, ids, at, fields } = encoded;
-  const string = (position: number): string => strings[position] ?? damaged(`string ${position}`);
-  const optional = (position: number): string | undefined => (position === -1 ? undefined : string(position));
-  const { stream, kind, name, channel, source, medium, campaign, path, personId, accountId } = fields;
-  const wholeAt = new Map(encoded.whole);
-  const touchpoints: HeldTouchpoint[] = [];
-  for (let index = 0; index < ids.length; index++) {
-    const written = wholeAt.get(index);
-    if (written) {
-      touchpoints.push(written);
-      continue;
+/**
+ * A saved staging as read back: what `SiteJourneys.restore` holds again. The touchpoints are
+ * built when first asked for (TouchpointTable): on a million events, building all ~370,000 of them
+ * and keeping them was most of a start's wait, and a query over the last 90 days reads a part.
+ */
+export interface ReadStaging {
+  domainClaims: string;
+  touchpoints: TouchpointTable;
+  accountOfPerson: HeldStaging['accountOfPerson'];
+  traits: HeldStaging['traits'];
+  people: ReadOwners;
+  accounts: ReadOwners;
+}
+
+/**
+ * Owners as read: each one's touchpoints a stretch [start, end) of `positions` (see HeldOwner), and
+ * the causes of their transitions from `firstCause` in `causes` (each the index of the touchpoint
+ * among the owner's, -1 for a trait).
+ */
+export interface ReadOwners {
+  positions: readonly number[];
+  causes: readonly number[];
+  owners: Array<{ id: string; start: number; end: number; firstCause: number; history: History }>;
+}
+
+/**
+ * The touchpoints of a staging read back, by position: each one's time at once, the touchpoint
+ * itself built the first time it is asked for and the same object from then on (a person's
+ * touchpoint and the index of its stream are one object, as in a staging made from facts).
+ */
+export class TouchpointTable {
+  readonly length: number;
+  /** The ids of the imported touchpoints (written whole, without a stream). */
+  readonly imported: string[] = [];
+  readonly #built: Array<HeldTouchpoint | undefined>;
+  readonly #times: Float64Array;
+  readonly #strings: string[];
+  readonly #fields: Encoded['fields'];
+  readonly #idText: string;
+  readonly #idStarts: Float64Array;
+
+  constructor(encoded: Encoded) {
+    const { strings, at, fields, idText, idLengths } = encoded;
+    this.length = idLengths.length;
+    this.#strings = strings;
+    this.#fields = fields;
+    this.#idText = idText;
+    this.#built = new Array<HeldTouchpoint | undefined>(this.length);
+    this.#times = new Float64Array(this.length);
+    this.#idStarts = new Float64Array(this.length + 1);
+    for (let position = 0; position < this.length; position++) {
+      this.#times[position] = at[position] ?? damaged(`the time of touchpoint ${position}`);
+      this.#idStarts[position + 1] = this.#idStarts[position]! + idLengths[position]!;
     }
+    if (this.#idStarts[this.length] !== idText.length) damaged('the text of touchpoint ids');
+    for (const [position, touchpoint] of encoded.whole) {
+      if (!(position >= 0 && position < this.length)) damaged(`touchpoint ${position}`);
+      this.#built[position] = touchpoint;
+      this.#times[position] = touchpoint.at;
+      if (touchpoint.stream === undefined) this.imported.push(touchpoint.id);
+    }
+  }
+
+  /** A touchpoint's time, without building it. */
+  at(position: number): number {
+    const at = this.#times[position];
+    return at === undefined ? missing(position) : at;
+  }
+
+  /** A touchpoint's id, without building it. */
+  id(position: number): string {
+    return this.#built[position]?.id ?? this.#idText.slice(this.#idStarts[position] ?? missing(position), this.#idStarts[position + 1]);
+  }
+
+  /** The touchpoint at a position, built once. */
+  get(position: number): HeldTouchpoint {
+    let touchpoint = this.#built[position];
+    if (touchpoint === undefined) {
+      if (!(position >= 0 && position < this.length)) missing(position);
+      touchpoint = this.#build(position);
+      this.#built[position] = touchpoint;
+    }
+    return touchpoint;
+  }
+
+  /** Every touchpoint, in position order. */
+  all(): HeldTouchpoint[] {
+    const all: HeldTouchpoint[] = [];
+    for (let position = 0; position < this.length; position++) all.push(this.get(position));
+    return all;
+  }
+
+  #build(position: number): HeldTouchpoint {
+    const { stream, kind, name, channel, source, medium, campaign, path, personId, accountId } = this.#fields;
+    const string = (column: number[]): string => this.#strings[column[position]!] ?? damaged(`a string of touchpoint ${position}`);
     // Keys in the order the storage gives them (touchpoint-persons.ts): answers are the same JSON.
     const touchpoint: HeldTouchpoint = {
-      id: ids[index]!,
-      stream: string(stream[index]!),
-      kind: string(kind[index]!) as Touchpoint['kind'],
-      at: at[index] ?? damaged(`the time of touchpoint ${index}`),
-      name: string(name[index]!),
-      channel: string(channel[index]!) as Touchpoint['channel'],
-      source: string(source[index]!),
-      medium: string(medium[index]!),
-      campaign: string(campaign[index]!),
+      id: this.id(position),
+      stream: string(stream),
+      kind: string(kind) as Touchpoint['kind'],
+      at: this.#times[position]!,
+      name: string(name),
+      channel: string(channel) as Touchpoint['channel'],
+      source: string(source),
+      medium: string(medium),
+      campaign: string(campaign),
     };
-    const page = optional(path[index]!);
-    if (page !== undefined) touchpoint.path = page;
-    const person = optional(personId[index]!);
-    if (person !== undefined) touchpoint.personId = person;
-    const account = optional(accountId[index]!);
-    if (account !== undefined) touchpoint.accountId = account;
-    touchpoints.push(touchpoint);
+    if (path[position] !== -1) touchpoint.path = string(path);
+    if (personId[position] !== -1) touchpoint.personId = string(personId);
+    if (accountId[position] !== -1) touchpoint.accountId = string(accountId);
+    return touchpoint;
   }
-  const owners = ({ ids: owners, counts, touchpoints: positions, histories }: Owners): HeldOwner[] => {
+}
+
+const missing = (position: number): never => {
+  throw new Error(`a saved staging names touchpoint ${position}, which it does not hold`);
+};
+
+/** The staging a string from `encodeStaging` holds, read back. Throws on another format or a damaged one. */
+export function decodeStaging(text: string): ReadStaging {
+  const encoded = JSON.parse(text) as Encoded;
+  if (encoded?.format !== stagingFormat) throw new Error(`a saved staging of format ${String(encoded?.format)}, not ${stagingFormat}`);
+  const { strings } = encoded;
+  const string = (position: number): string => strings[position] ?? damaged(`string ${position}`);
+  const optional = (position: number): string | undefined => (position === -1 ? undefined : string(position));
+  for (const column of columns) if (encoded.fields[column]?.length !== encoded.idLengths.length) damaged(`the ${column} of every touchpoint`);
+  const touchpoints = new TouchpointTable(encoded);
+  const owners = ({ ids, counts, touchpoints: positions, histories }: Owners): ReadOwners => {
     let next = 0;
-    const reader = historyReader(histories, optional);
-    return owners.map((id, index) => {
-      const count = counts[index] ?? damaged(`owner ${index}'s touchpoints`);
-      const own = positions.slice(next, next + count);
-      next += count;
-      const idOf = (at: number) => touchpoints[own[at]! < 0 ? -1 - own[at]! : own[at]!]?.id ?? damaged(`touchpoint ${at} of owner ${index}`);
-      return { id: string(id), touchpoints: own, history: reader(idOf) };
-    });
+    const causes: number[] = [];
+    const reader = historyReader(histories, optional, causes);
+    return {
+      positions,
+      causes,
+      owners: ids.map((id, index) => {
+        const start = next;
+        next += counts[index] ?? damaged(`owner ${index}'s touchpoints`);
+        if (next > positions.length) damaged(`owner ${index}'s touchpoints`);
+        const idOf = (at: number) => {
+          const position = positions[start + at];
+          if (position === undefined || at < 0 || start + at >= next) return damaged(`touchpoint ${at} of owner ${index}`);
+          return touchpoints.id(position < 0 ? -1 - position : position);
+        };
+        const firstCause = causes.length;
+        return { id: string(id), start, end: next, firstCause, history: reader(idOf) };
+      }),
+    };
   };
   return {
     domainClaims: encoded.domainClaims,
@@ -213,8 +318,12 @@ function writeHistory(into: number[], history: History, indexOf: (id: string) =>
   for (const transition of history.transitions) into.push(intern(transition.from ?? undefined), intern(transition.to), transition.at, cause(transition));
 }
 
-/** Reads the histories `writeHistory` wrote, one owner's per call, in order; `idOf`: the owner's touchpoint at an index. */
-function historyReader(written: number[], optional: (position: number) => string | undefined): (idOf: (at: number) => string) => History {
+/**
+ * Reads the histories `writeHistory` wrote, one owner's per call, in order; `idOf`: the owner's
+ * touchpoint at an index. Each transition's cause is appended to `causes` too (the index of its
+ * touchpoint, -1 for a trait): where its stage begins, without finding the touchpoint by its id.
+ */
+function historyReader(written: number[], optional: (position: number) => string | undefined, causes: number[]): (idOf: (at: number) => string) => History {
   let next = 0;
   const take = (): number => {
     const value = written[next++];
@@ -231,6 +340,7 @@ function historyReader(written: number[], optional: (position: number) => string
     for (let count = take(); count > 0; count--) {
       const [from, to, at, cause] = [optional(take()) ?? null, stage(take()), take(), take()];
       history.transitions.push(cause < 0 ? { from, to, at, trait: stage(-1 - cause) } : { from, to, at, touchpointId: idOf(cause) });
+      causes.push(cause < 0 ? -1 : cause);
     }
     return history;
   };

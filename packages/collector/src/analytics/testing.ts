@@ -8,6 +8,7 @@ import { defaultStageModel, type StageModel, type StagedTraits } from '../journe
 import type { Touchpoint } from '../journey/touchpoint.ts';
 import { inJourneyOrder } from '../journey/touchpoints.ts';
 import type { StagedOwner } from './owner.ts';
+import type { StagedOwners } from './site-journeys.ts';
 
 export const day = 24 * 60 * 60 * 1000;
 export const t0 = Date.UTC(2025, 3, 1);
@@ -23,4 +24,14 @@ export const offline = (id: string, days: number, type: string, more: More = {})
 
 export function owner(id: string, touchpoints: Touchpoint[], model: StageModel = defaultStageModel, traits: StagedTraits = {}): StagedOwner {
   return { kind: 'person', id, ...stagedJourney([...touchpoints].sort(inJourneyOrder), traits, model) };
+}
+
+/**
+ * Everyone as a query reads them, as plain data: a staging read back from a saved one holds
+ * owners that build their touchpoints when first read (restored-owner.ts), equal to staging
+ * anew in what they answer, not in how they are made.
+ */
+export function asRead(owners: StagedOwners): StagedOwners {
+  const plain = ({ kind, id, touchpoints, history, stages }: StagedOwner): StagedOwner => ({ kind, id, touchpoints, history, stages });
+  return { ...owners, people: owners.people.map(plain), accounts: owners.accounts.map(plain) };
 }

@@ -22,20 +22,32 @@ export function stagedJourney(touchpoints: Touchpoint[], traits: StagedTraits, m
 /** Touchpoints (in journey order) with the stage history they gave: each one's stage, no rule evaluated again. */
 export function placedInStages(touchpoints: Touchpoint[], history: StageHistory): StagedJourney {
   const indexOf = touchpointFinder(touchpoints, history);
+  const stages = stagesAlong(touchpoints.length, history, (transition) =>
+    'touchpointId' in transition ? indexOf(transition.touchpointId) : touchpoints.findIndex((touchpoint) => touchpoint.at >= transition.at),
+  );
+  return { touchpoints, history, stages };
+}
+
+/**
+ * The stage just after each of `length` touchpoints, from the history's transitions and where each
+ * takes effect (`indexOf`: the index of its touchpoint, or of the first after a trait's; -1: after
+ * the last).
+ */
+export function stagesAlong(length: number, history: StageHistory, indexOf: (transition: StageHistory['transitions'][number], order: number) => number): Array<string | null> {
   const effective: Array<{ to: string; index: number }> = [];
-  for (const transition of history.transitions) {
-    const index = 'touchpointId' in transition ? indexOf(transition.touchpointId) : touchpoints.findIndex((touchpoint) => touchpoint.at >= transition.at);
-    effective.push({ to: transition.to, index: index === -1 ? touchpoints.length : index });
-  }
+  history.transitions.forEach((transition, order) => {
+    const index = indexOf(transition, order);
+    effective.push({ to: transition.to, index: index === -1 ? length : index });
+  });
   effective.sort((a, b) => a.index - b.index);
   const stages: Array<string | null> = [];
   let stage: string | null = null;
   let next = 0;
-  for (let index = 0; index < touchpoints.length; index++) {
+  for (let index = 0; index < length; index++) {
     while (next < effective.length && effective[next]!.index <= index) stage = effective[next++]!.to;
     stages.push(stage);
   }
-  return { touchpoints, history, stages };
+  return stages;
 }
 
 /**

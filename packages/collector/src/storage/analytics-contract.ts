@@ -6,6 +6,7 @@ import type { JourneyStore, Storage } from './port.ts';
 import { eventsAt, shuffled, story, t0 } from './story.ts';
 import { keptStaging } from '../analytics/kept-staging.ts';
 import { stagedOwners, traitKeysOf } from '../analytics/staged-owners.ts';
+import { asRead } from '../analytics/testing.ts';
 import { b2bStageModel, defaultStageModel } from '../journey/stages.ts';
 import { touchpointsOf, type JourneyEvent } from '../journey/touchpoints.ts';
 import { eventsPerRead } from './journey/rollup.ts';
@@ -511,7 +512,7 @@ export function analyticsContract(name: string, subject: ContractSubject): void 
         const kept = keptStaging({ storage: counted, model: stageModel, facts: options, save: { every: 60_000, settle: 0, now: () => clock, log: (_, error) => problems.push(error) } });
         const owners = await kept('default');
         await kept('default');
-        return owners;
+        return asRead(owners);
       };
       const whole = async () => stagedOwners(await storage.journeyFacts('default', options), model);
       const reads = async (step: () => Promise<unknown>) => {
