@@ -1,11 +1,10 @@
 /**
- * A person or account held again from a saved staging, whose touchpoints are built as they are
- * read. What every query asks of everyone (who was active when, who reached which stage, where
- * each stage began) comes from the times and the stage history, held at once; touchpoints are
- * built one by one for what a query reads (a journey map, the ones in its range), or all of an
- * owner's for a query that reads them all (a path to a conversion). On a million events, building
- * every touchpoint before the first answer was most of a start's wait.
- */
+ * A person or account held again from a saved staging, built as it is read. What every query asks
+ * of everyone (who was active when) comes from the times, held at once; the stage history is built
+ * when first read (a funnel reads those of the owners active in its range), and so are the
+ * touchpoints: one by one for what a query reads (a journey map, the ones in its range), or all of
+ * an owner's for a query that reads them all (a path to a conversion). On a million events,
+ * building everything before the first answer was most of a start's wait. */
 import { stagesAlong } from '../journey/staged.ts';
 import type { StageHistory } from '../journey/stages.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';
@@ -14,6 +13,13 @@ import { firstNotBefore, type StagedOwner } from './owner.ts';
 /** Touchpoints by position, each the same object every time it is asked for. */
 export interface TouchpointsByPosition {
   get(position: number): Touchpoint;
+  /** A touchpoint's id, without building it. */
+  id(position: number): string;
+}
+
+/** Stage histories, each built when asked for (staging-codec.ts). */
+export interface HistoriesByPlace {
+  read(at: number, idOf: (index: number) => string): StageHistory;
 }
 
 /** Where the owner's things are in arrays shared by everyone read back with them. */
@@ -25,23 +31,36 @@ export interface RestoredPlace {
   /** `causes[firstCause + n]`: the index of the touchpoint that made the history's nth transition, -1 for a trait. */
   causes: readonly number[];
   firstCause: number;
+  /** The owner's stage history, at `historyAt` in `histories`. */
+  histories: HistoriesByPlace;
+  historyAt: number;
 }
 
 export class RestoredOwner implements StagedOwner {
   readonly kind: 'person' | 'account';
   readonly id: string;
-  readonly history: StageHistory;
   readonly times: ArrayLike<number>;
   readonly #place: RestoredPlace;
+  #history?: StageHistory;
   #stages?: Array<string | null>;
   #touchpoints?: Touchpoint[];
 
-  constructor(kind: 'person' | 'account', id: string, history: StageHistory, times: ArrayLike<number>, place: RestoredPlace) {
+  constructor(kind: 'person' | 'account', id: string, times: ArrayLike<number>, place: RestoredPlace) {
     this.kind = kind;
     this.id = id;
-    this.history = history;
     this.times = times;
     this.#place = place;
+  }
+
+  get history(): StageHistory {
+    if (!this.#history) {
+      const { source, positions, start, histories, historyAt } = this.#place;
+      this.#history = histories.read(historyAt, (index) => {
+        const position = positions[start + index]!;
+        return source.id(position < 0 ? -1 - position : position);
+      });
+    }
+    return this.#history;
   }
 
   get touchpoints(): Touchpoint[] {

@@ -200,15 +200,15 @@ export class SiteJourneys {
       else this.#traitFacts.set(owner, [fact]);
     }
     for (const [owner, facts] of this.#traitFacts) this.#traits.set(owner, latestTraits(facts)!);
-    const hold = (kind: 'person' | 'account', { positions, causes, owners }: ReadOwners, into: Map<string, StagedOwner>) => {
+    const hold = (kind: 'person' | 'account', { positions, causes, histories, owners }: ReadOwners, into: Map<string, StagedOwner>) => {
       // Every owner's times in one array, each owner a view of theirs.
       const times = new Float64Array(positions.length);
       for (let index = 0; index < positions.length; index++) {
         const position = positions[index]!;
         times[index] = held.touchpoints.at(position < 0 ? -1 - position : position);
       }
-      for (const { id, start, end, firstCause, history } of owners) {
-        into.set(id, new RestoredOwner(kind, id, history, times.subarray(start, end), { source: held.touchpoints, positions, start, causes, firstCause }));
+      for (const { id, start, end, firstCause, historyAt } of owners) {
+        into.set(id, new RestoredOwner(kind, id, times.subarray(start, end), { source: held.touchpoints, positions, start, causes, firstCause, histories, historyAt }));
       }
     };
     hold('person', held.people, this.#people);

@@ -111,5 +111,16 @@ describe('a staging written out and read back', () => {
     const encoded = JSON.parse(text);
     encoded.strings = encoded.strings.slice(0, 3);
     expect(() => decodeStaging(JSON.stringify(encoded))).toThrow(/damaged/);
+    // Histories are built when first read, so they are checked as they are read back: a move
+    // caused by a touchpoint the owner does not have, or a history cut short.
+    const history = JSON.parse(text);
+    const written: number[] = history.people.histories;
+    // The first person's: current stage, entries (four numbers each), transitions (four each, the cause last).
+    const transitions = 2 + 4 * written[1]!;
+    expect(written[transitions]).toBeGreaterThan(0);
+    written[transitions + 4] = 1_000;
+    expect(() => decodeStaging(JSON.stringify(history))).toThrow(/cause 1000/);
+    written.pop();
+    expect(() => decodeStaging(JSON.stringify(history))).toThrow(/damaged/);
   });
 });
