@@ -3,7 +3,7 @@
  * shows beside the funnel's drop-offs. By the page the form was on, most abandoned first. Pure.
  */
 import type { Touchpoint } from '../journey/touchpoint.ts';
-import { activeIn, indexesIn, ownIndexesIn, type DateRange, type StagedOwner } from './owner.ts';
+import { activeIn, fieldAt, indexesIn, ownIndexesIn, type DateRange, type StagedOwner } from './owner.ts';
 
 export const formAbandoned = 'Form Abandoned';
 
@@ -30,7 +30,7 @@ const abandonedBy = (owner: StagedOwner): Touchpoint[] => {
   return forms;
 };
 
-/** The owner's abandoned forms in the range; from the touchpoints in it alone where the owner builds touchpoints one by one. */
+/** The owner's abandoned forms in the range; building only those where the owner builds touchpoints one by one. */
 function abandonedIn(owner: StagedOwner, range: DateRange): Touchpoint[] {
   if (!activeIn(owner, range)) return [];
   if (!owner.touchpointAt) {
@@ -41,8 +41,7 @@ function abandonedIn(owner: StagedOwner, range: DateRange): Touchpoint[] {
   const found: Touchpoint[] = [];
   const [start, end] = ownIndexesIn(owner, range);
   for (let index = start; index < end; index++) {
-    const touchpoint = owner.touchpointAt(index);
-    if (isAbandoned(touchpoint)) found.push(touchpoint);
+    if (fieldAt(owner, index, 'name') === formAbandoned && fieldAt(owner, index, 'kind') === 'event') found.push(owner.touchpointAt(index));
   }
   return found;
 }

@@ -4,7 +4,7 @@
  */
 import type { StageModel } from '../journey/stages.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';
-import { ownIndexesIn, ownerKey, touchpointAt, stageLabel, type DateRange, type StagedOwner } from './owner.ts';
+import { fieldAt, ownIndexesIn, ownerKey, stageLabel, type DateRange, type StagedOwner } from './owner.ts';
 
 /**
  * The column of touchpoints before any stage (in the B2B pipeline, everything anonymous). A model
@@ -65,7 +65,7 @@ export function journeyMap(owners: readonly StagedOwner[], model: StageModel, ra
     if (start === end) continue;
     const ownStages = owner.stages;
     for (let index = start; index < end; index++) {
-      const { name, kind, channel } = touchpointAt(owner, index);
+      const [name, kind, channel] = [fieldAt(owner, index, 'name'), fieldAt(owner, index, 'kind'), fieldAt(owner, index, 'channel')];
       const stage = ownStages[index] ?? noStage;
       stages.add(key, () => stage, stage);
       channels.add(key, () => channel, channel);

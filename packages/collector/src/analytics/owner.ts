@@ -18,11 +18,13 @@ export interface StagedOwner extends StagedJourney {
   readonly times?: ArrayLike<number>;
   /** One touchpoint (same index), where the owner can build it without building the rest. */
   touchpointAt?(index: number): Touchpoint;
+  /** One field of a touchpoint (same index), where the owner can read it without building it. */
+  fieldAt?<K extends keyof Touchpoint>(index: number, key: K): Touchpoint[K];
 }
 
-/** The owner's touchpoint at an index, without building the others where the owner can. */
-export const touchpointAt = (owner: Pick<StagedOwner, 'touchpoints' | 'touchpointAt'>, index: number): Touchpoint =>
-  owner.touchpointAt ? owner.touchpointAt(index) : owner.touchpoints[index]!;
+/** One field of the owner's touchpoint at an index, without building it where the owner can. */
+export const fieldAt = <K extends keyof Touchpoint>(owner: Pick<StagedOwner, 'touchpoints' | 'fieldAt'>, index: number, key: K): Touchpoint[K] =>
+  owner.fieldAt ? owner.fieldAt(index, key) : owner.touchpoints[index]![key];
 
 /** In ms since the epoch, half-open [from, to): consecutive ranges never count a moment twice. */
 export interface DateRange {

@@ -15,6 +15,8 @@ export interface TouchpointsByPosition {
   get(position: number): Touchpoint;
   /** A touchpoint's id, without building it. */
   id(position: number): string;
+  /** One field of a touchpoint, without building it. */
+  field<K extends keyof Touchpoint>(position: number, key: K): Touchpoint[K];
 }
 
 /** Stage histories, each built when asked for (staging-codec.ts). */
@@ -78,6 +80,15 @@ export class RestoredOwner implements StagedOwner {
     const { source, positions, start } = this.#place;
     const position = positions[start + index]!;
     return position >= 0 ? source.get(position) : { ...source.get(-1 - position), accountId: this.id };
+  }
+
+  /** One field of a touchpoint, without building it. */
+  fieldAt<K extends keyof Touchpoint>(index: number, key: K): Touchpoint[K] {
+    if (this.#touchpoints) return this.#touchpoints[index]![key];
+    const { source, positions, start } = this.#place;
+    const position = positions[start + index]!;
+    if (position >= 0) return source.field(position, key);
+    return key === 'accountId' ? (this.id as Touchpoint[K]) : source.field(-1 - position, key);
   }
 
   get stages(): Array<string | null> {

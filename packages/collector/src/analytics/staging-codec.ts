@@ -177,25 +177,21 @@ export class TouchpointTable {
   readonly imported: string[] = [];
   readonly #built: Array<HeldTouchpoint | undefined>;
   readonly #times: Float64Array;
-  readonly #strings: string[];
-  readonly #fields: Encoded['fields'];
-  readonly #idText: string;
-  readonly #idStarts: Float64Array;
+  /** What the touchpoints not yet built are built from; let go once every one is. */
+  #columns?: { strings: string[]; fields: Encoded['fields']; idText: string; idStarts: Float64Array };
 
   constructor(encoded: Encoded) {
     const { strings, at, fields, idText, idLengths } = encoded;
     this.length = idLengths.length;
-    this.#strings = strings;
-    this.#fields = fields;
-    this.#idText = idText;
     this.#built = new Array<HeldTouchpoint | undefined>(this.length);
     this.#times = new Float64Array(this.length);
-    this.#idStarts = new Float64Array(this.length + 1);
+    const idStarts = new Float64Array(this.length + 1);
     for (let position = 0; position < this.length; position++) {
       this.#times[position] = at[position] ?? damaged(`the time of touchpoint ${position}`);
-      this.#idStarts[position + 1] = this.#idStarts[position]! + idLengths[position]!;
+      idStarts[position + 1] = idStarts[position]! + idLengths[position]!;
     }
-    if (this.#idStarts[this.length] !== idText.length) damaged('the text of touchpoint ids');
+    if (idStarts[this.length] !== idText.length) damaged('the text of touchpoint ids');
+    this.#columns = { strings, fields, idText, idStarts };
     for (const [position, touchpoint] of encoded.whole) {
       if (!(position >= 0 && position < this.length)) damaged(`touchpoint ${position}`);
       this.#built[position] = touchpoint;
@@ -212,7 +208,21 @@ export class TouchpointTable {
 
   /** A touchpoint's id, without building it. */
   id(position: number): string {
-    return this.#built[position]?.id ?? this.#idText.slice(this.#idStarts[position] ?? missing(position), this.#idStarts[position + 1]);
+    const built = this.#built[position];
+    if (built) return built.id;
+    const { idText, idStarts } = this.#columns!;
+    return idText.slice(idStarts[position] ?? missing(position), idStarts[position + 1]);
+  }
+
+  /** One field of a touchpoint, without building it. */
+  field<K extends keyof HeldTouchpoint>(position: number, key: K): HeldTouchpoint[K] {
+    const built = this.#built[position];
+    if (built) return built[key];
+    if (key === 'at') return this.at(position) as HeldTouchpoint[K];
+    if (key === 'id') return this.id(position) as HeldTouchpoint[K];
+    const { fields, strings } = this.#columns!;
+    const value = (fields[key as Column] as number[] | undefined)?.[position] ?? missing(position);
+    return (value === -1 ? undefined : strings[value]) as HeldTouchpoint[K];
   }
 
   /** The touchpoint at a position, built once. */
@@ -230,12 +240,15 @@ export class TouchpointTable {
   all(): HeldTouchpoint[] {
     const all: HeldTouchpoint[] = [];
     for (let position = 0; position < this.length; position++) all.push(this.get(position));
+    // Every one is built: the columns (tens of MB on a million events) are not read again.
+    this.#columns = undefined;
     return all;
   }
 
   #build(position: number): HeldTouchpoint {
-    const { stream, kind, name, channel, source, medium, campaign, path, personId, accountId } = this.#fields;
-    const string = (column: number[]): string => this.#strings[column[position]!] ?? damaged(`a string of touchpoint ${position}`);
+    const { strings, fields } = this.#columns!;
+    const { stream, kind, name, channel, source, medium, campaign, path, personId, accountId } = fields;
+    const string = (column: number[]): string => strings[column[position]!] ?? damaged(`a string of touchpoint ${position}`);
     // Keys in the order the storage gives them (touchpoint-persons.ts): answers are the same JSON.
     const touchpoint: HeldTouchpoint = {
       id: this.id(position),
