@@ -215,6 +215,27 @@ export class SiteJourneys {
     hold('account', held.accounts, this.#accounts);
   }
 
+  /**
+   * Builds what a staging read back builds as it is read (every owner's history and touchpoints,
+   * RestoredOwner), `perStep` touchpoints at a time, pausing between steps: a start answers its
+   * first queries without waiting for it, and the queries after find it built. An owner staged
+   * again meanwhile is passed over.
+   */
+  async buildInSteps(pause: () => Promise<void>, perStep = touchpointsPerStep): Promise<void> {
+    let built = 0;
+    for (const owners of [this.#people, this.#accounts]) {
+      for (const owner of owners.values()) {
+        if (!(owner instanceof RestoredOwner)) continue;
+        void owner.history;
+        built += owner.touchpoints.length;
+        if (built >= perStep) {
+          built = 0;
+          await pause();
+        }
+      }
+    }
+  }
+
   /** The touchpoint indexes, built now if a restored staging has not yet needed them. */
   #indexed(): void {
     const table = this.#unindexed;

@@ -51,6 +51,16 @@ const facts = (): JourneyFacts => ({
   ],
 });
 
+/**
+ * Ben buys, on his device, and the webinar imported as his is no longer anyone's: the scope read
+ * again is his stream and himself.
+ */
+const change = (journeys: SiteJourneys) => {
+  const read = facts();
+  const touchpoints = [...read.touchpoints.filter((touchpoint) => touchpoint.stream === 'device-ben'), derived(touch('b2', 7 * day, { personId: 'ben', kind: 'event', name: 'Order Completed' }), 'device-ben')];
+  return journeys.apply({ ...read, touchpoints, imported: [], traits: [], accounts: [] }, { streams: ['device-ben'], persons: ['ben'], accounts: [] });
+};
+
 const roundTrip = (journeys: SiteJourneys) => SiteJourneys.restore(model, decodeStaging(encodeStaging(journeys.held())));
 
 describe('a staging written out and read back', () => {
@@ -68,13 +78,6 @@ describe('a staging written out and read back', () => {
   });
 
   it('follows a change after being read back as it would have before', () => {
-    const change = (journeys: SiteJourneys) => {
-      // Ben buys, on his device, and the webinar imported as his is no longer anyone's: the scope
-      // read again is his stream and himself.
-      const read = facts();
-      const touchpoints = [...read.touchpoints.filter((touchpoint) => touchpoint.stream === 'device-ben'), derived(touch('b2', 7 * day, { personId: 'ben', kind: 'event', name: 'Order Completed' }), 'device-ben')];
-      return journeys.apply({ ...read, touchpoints, imported: [], traits: [], accounts: [] }, { streams: ['device-ben'], persons: ['ben'], accounts: [] });
-    };
     const staged = new SiteJourneys(model, facts());
     const restored = roundTrip(staged);
     expect(change(restored)).toEqual(change(staged));
@@ -102,6 +105,20 @@ describe('a staging written out and read back', () => {
     // Ann left it, and so did Northwind through her.
     expect(answers(restored).forms).toEqual([{ path: '/demo', abandoned: 2, owners: 2 }]);
     expect(ann.touchpoints[1]).toBe(ann.touchpointAt!(1));
+  });
+
+  it('builds what it holds in steps, letting a change in between them', async () => {
+    const staged = new SiteJourneys(model, facts());
+    const restored = roundTrip(staged);
+    let pauses = 0;
+    // A step of one touchpoint: a pause after every owner; Ben's purchase comes in the first.
+    await restored.buildInSteps(async () => {
+      if (pauses++ === 0) change(restored);
+    }, 1);
+    change(staged);
+    expect(pauses).toBeGreaterThanOrEqual(restored.owners().people.length);
+    expect(asRead(restored.owners())).toEqual(asRead(staged.owners()));
+    expect(restored.staged('person', 'ben')!.history.current).toBe(staged.staged('person', 'ben')!.history.current);
   });
 
   it('refuses text of another format or cut short, rather than answering from it', () => {
