@@ -4,7 +4,8 @@
  * when first read (a funnel reads those of the owners active in its range), and so are the
  * touchpoints: one by one for what a query reads (a journey map, the ones in its range), or all of
  * an owner's for a query that reads them all (a path to a conversion). On a million events,
- * building everything before the first answer was most of a start's wait. */
+ * building everything before the first answer was most of a start's wait.
+ */
 import { stagesAlong } from '../journey/staged.ts';
 import type { StageHistory } from '../journey/stages.ts';
 import type { Touchpoint } from '../journey/touchpoint.ts';

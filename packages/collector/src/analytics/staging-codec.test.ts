@@ -128,6 +128,13 @@ describe('a staging written out and read back', () => {
     const encoded = JSON.parse(text);
     encoded.strings = encoded.strings.slice(0, 3);
     expect(() => decodeStaging(JSON.stringify(encoded))).toThrow(/damaged/);
+    // Touchpoints are built when first asked for, so their columns are checked as they are read
+    // back: a string not in the table, a channel missing from a derived touchpoint.
+    const columns = JSON.parse(text);
+    columns.fields.channel[0] = columns.strings.length;
+    expect(() => decodeStaging(JSON.stringify(columns))).toThrow(/the channel of touchpoint 0/);
+    columns.fields.channel[0] = -1;
+    expect(() => decodeStaging(JSON.stringify(columns))).toThrow(/the channel of touchpoint 0/);
     // Histories are built when first read, so they are checked as they are read back: a move
     // caused by a touchpoint the owner does not have, or a history cut short.
     const history = JSON.parse(text);

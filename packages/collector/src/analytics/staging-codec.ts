@@ -198,6 +198,18 @@ export class TouchpointTable {
       this.#times[position] = touchpoint.at;
       if (touchpoint.stream === undefined) this.imported.push(touchpoint.id);
     }
+    // Checked now, so building one later cannot fail: every string a touchpoint names is in the
+    // table, and only a touchpoint written whole lacks one its kind must have.
+    for (const column of columns) {
+      const values = fields[column];
+      const optional = column === 'path' || column === 'personId' || column === 'accountId';
+      for (let position = 0; position < this.length; position++) {
+        const value = values[position]!;
+        if (!(Number.isInteger(value) && value < strings.length && (value >= 0 || (value === -1 && (optional || this.#built[position] !== undefined))))) {
+          damaged(`the ${column} of touchpoint ${position}`);
+        }
+      }
+    }
   }
 
   /** A touchpoint's time, without building it. */
