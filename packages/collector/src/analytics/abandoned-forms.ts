@@ -30,32 +30,32 @@ const abandonedBy = (owner: StagedOwner): Touchpoint[] => {
   return forms;
 };
 
-/** The owner's abandoned forms in the range; building only those where the owner builds touchpoints one by one. */
-function abandonedIn(owner: StagedOwner, range: DateRange): Touchpoint[] {
-  if (!activeIn(owner, range)) return [];
-  if (!owner.touchpointAt) {
-    const forms = abandonedBy(owner);
-    const [start, end] = indexesIn(forms, range);
-    return forms.slice(start, end);
+/** The owner's abandoned forms in the range, each passed to `found`; building only those where the owner builds touchpoints one by one. */
+function abandonedIn(owner: StagedOwner, range: DateRange, found: (touchpoint: Touchpoint) => void): void {
+  if (owner.touchpointAt) {
+    if (!activeIn(owner, range)) return;
+    const [start, end] = ownIndexesIn(owner, range);
+    for (let index = start; index < end; index++) {
+      if (fieldAt(owner, index, 'name') === formAbandoned && fieldAt(owner, index, 'kind') === 'event') found(owner.touchpointAt(index));
+    }
+    return;
   }
-  const found: Touchpoint[] = [];
-  const [start, end] = ownIndexesIn(owner, range);
-  for (let index = start; index < end; index++) {
-    if (fieldAt(owner, index, 'name') === formAbandoned && fieldAt(owner, index, 'kind') === 'event') found.push(owner.touchpointAt(index));
-  }
-  return found;
+  const forms = abandonedBy(owner);
+  if (forms.length === 0) return;
+  const [start, end] = indexesIn(forms, range);
+  for (let index = start; index < end; index++) found(forms[index]!);
 }
 
 export function abandonedForms(owners: readonly StagedOwner[], range: DateRange, top = 5): AbandonedForm[] {
   const byPath = new Map<string, { abandoned: number; owners: Set<string> }>();
   for (const owner of owners) {
-    for (const touchpoint of abandonedIn(owner, range)) {
+    abandonedIn(owner, range, (touchpoint) => {
       const path = touchpoint.path ?? '(not set)';
       const entry = byPath.get(path) ?? { abandoned: 0, owners: new Set<string>() };
       entry.abandoned += 1;
       entry.owners.add(owner.id);
       byPath.set(path, entry);
-    }
+    });
   }
   return [...byPath]
     .map(([path, entry]) => ({ path, abandoned: entry.abandoned, owners: entry.owners.size }))
