@@ -222,6 +222,8 @@ export class SiteJourneys {
    * again meanwhile is passed over.
    */
   async buildInSteps(pause: () => Promise<void>, perStep = touchpointsPerStep): Promise<void> {
+    // Not one step before the caller's own work (a start's first query) goes on.
+    await pause();
     let built = 0;
     for (const owners of [this.#people, this.#accounts]) {
       for (const owner of owners.values()) {
