@@ -6,6 +6,10 @@
  *
  *   node bench/first-query.ts <database file> <path with query string> [delay ms]
  */
+// As the server's entry (packages/collector/src/node/index.ts) imports it: it reads Node's global
+// Request as it loads, which loads Node's fetch classes (undici, ~80 ms) before the server
+// listens. Without it, this process's first app.request would load them inside the time measured.
+import '@hono/node-server';
 import { createCollector } from '../packages/collector/src/app.ts';
 import { tuneHeap } from '../packages/collector/src/node/heap.ts';
 import { openSqliteStorage } from '../packages/collector/src/storage/sqlite/index.ts';
