@@ -400,16 +400,22 @@ export class WrittenHistories {
     const written = this.#written;
     const strings = this.#strings;
     let next = at;
-    const optional = (position: number): string | null => (position === -1 ? null : strings[position]!);
-    const current = optional(written[next++]!);
-    const history: History = { current, stages: [], transitions: [] };
-    // Each step built whole, its cause's key last: as stageHistory makes them.
+    const current = written[next++]!;
+    const history: History = { current: current === -1 ? null : strings[current]!, stages: [], transitions: [] };
+    // Each step built whole, its cause's key last: as stageHistory makes them. Plain reads, no
+    // destructuring: this runs before the code is optimised, where each one was an iterator.
     for (let count = written[next++]!; count > 0; count--, next += 4) {
-      const [stage, status, time, cause] = [strings[written[next]!]!, written[next + 1] === 1 ? ('entered' as const) : ('skipped' as const), written[next + 2]!, written[next + 3]!];
+      const stage = strings[written[next]!]!;
+      const status = written[next + 1] === 1 ? ('entered' as const) : ('skipped' as const);
+      const time = written[next + 2]!;
+      const cause = written[next + 3]!;
       history.stages.push(cause < 0 ? { stage, status, at: time, trait: strings[-1 - cause]! } : { stage, status, at: time, touchpointId: idOf(cause) });
     }
     for (let count = written[next++]!; count > 0; count--, next += 4) {
-      const [from, to, time, cause] = [optional(written[next]!), strings[written[next + 1]!]!, written[next + 2]!, written[next + 3]!];
+      const from = written[next] === -1 ? null : strings[written[next]!]!;
+      const to = strings[written[next + 1]!]!;
+      const time = written[next + 2]!;
+      const cause = written[next + 3]!;
       history.transitions.push(cause < 0 ? { from, to, at: time, trait: strings[-1 - cause]! } : { from, to, at: time, touchpointId: idOf(cause) });
     }
     return history;
