@@ -56,8 +56,11 @@ function row(owner: StagedOwner, name: string | undefined): DirectoryRow {
   };
 }
 
-/** When an owner was last active: their last touchpoint's time (touchpoints are in journey order). */
-const lastAt = (owner: StagedOwner) => owner.touchpoints.at(-1)!.at;
+/**
+ * When an owner was last active: their last touchpoint's time (touchpoints are in journey order),
+ * from the times where the owner holds them apart (one read back builds its touchpoints when read).
+ */
+const lastAt = (owner: StagedOwner) => (owner.times ? owner.times[owner.times.length - 1]! : owner.touchpoints.at(-1)!.at);
 
 /**
  * Most recently active first (ids break ties), then the page asked for, its rows made for the page

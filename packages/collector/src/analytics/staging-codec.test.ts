@@ -5,6 +5,7 @@ import type { Touchpoint } from '../journey/touchpoint.ts';
 import { SiteJourneys } from './site-journeys.ts';
 import { asRead } from './testing.ts';
 import { abandonedForms } from './abandoned-forms.ts';
+import { accountDirectory, personDirectory } from './directory.ts';
 import { funnel } from './funnel.ts';
 import { journeyMap } from './journey-map.ts';
 import { paths } from './paths.ts';
@@ -96,6 +97,8 @@ describe('a staging written out and read back', () => {
       map: journeyMap(everyone(journeys), model, range),
       forms: abandonedForms(everyone(journeys), range),
       paths: paths(everyone(journeys), { stage: 'customer' }, { from: 0, to: 10 * day }),
+      people: personDirectory(journeys.owners(), { limit: 2, offset: 0 }),
+      accounts: accountDirectory(journeys.owners(), { limit: 2, offset: 0 }),
     });
     // Stages and times come without building anyone's touchpoints; a built one is the one held.
     const ann = restored.staged('person', 'ann')!;
