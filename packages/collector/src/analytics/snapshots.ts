@@ -57,7 +57,8 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
 export function createSnapshots(source: SnapshotSource): Snapshots {
   // `floor`: snapshots staged before it answer only while current (forget).
   const sites = new Map<string, { current?: Snapshot; pending?: Promise<Snapshot>; floor?: number }>();
-  const young = (entry: { floor?: number }, snapshot: Snapshot, maxAge: number) => snapshot.at >= (entry.floor ?? -Infinity) && source.now() - snapshot.at <= maxAge;
+  // After the floor, not at it: a staging begun in the millisecond of a forget may have read what it forgot.
+  const young = (entry: { floor?: number }, snapshot: Snapshot, maxAge: number) => snapshot.at > (entry.floor ?? -Infinity) && source.now() - snapshot.at <= maxAge;
 
   const stage = (site: string, version: string, read?: JourneyRead): Promise<Snapshot> => {
     const entry = sites.get(site)!;
