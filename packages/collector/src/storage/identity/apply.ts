@@ -39,6 +39,7 @@ export async function applyFacts(trx: Db, batch: EventFacts[], runWrites: RunWri
   // Recording facts only writes (each idempotent, none reads another's result), so they go to the
   // database together: one round trip on D1, where they run as one atomic batch().
   const writes: Array<CompiledQuery<unknown>> = [];
+  const memberships = new BatchMemberships();
   // An identifier named for the first time gets its row once, with the person it ends up in; the
   // others have their first sighting moved earlier where this batch saw them earlier.
   const fresh = new Map<string, NewIdentifiers>();
@@ -98,10 +99,11 @@ export async function applyFacts(trx: Db, batch: EventFacts[], runWrites: RunWri
     }
     for (const trait of facts.accountTraits) changed.accounts.add(trait.accountId);
     for (const membership of facts.memberships) {
-      writes.push(...membershipWrites(trx, site, membership.actor, membership.accountId, at, messageId, membership.rule));
+      memberships.add(site, membership.actor, membership.accountId, at, messageId, membership.rule);
       changed.accounts.add(membership.accountId);
     }
   }
+  writes.push(...memberships.writes(trx));
   await runWrites(trx, writes);
   for (const [site, changed] of touchedBySite) {
     const recordedNow = fresh.get(site) ?? noNewIdentifiers;
@@ -210,41 +212,82 @@ function identifierWrite(trx: Db, { site, id, at, messageId }: Sighting, person:
     .compile();
 }
 
-function membershipWrites(trx: Db, site: string, actor: Identifier, accountId: string, at: number, messageId: string, rule: string): Array<CompiledQuery<unknown>> {
-  const member = trx
+/**
+ * A batch's memberships and accounts, one write each however many of its events name them: the
+ * SDK sends a person's events together, each carrying their account, and every one of them was an
+ * upsert of the membership and one of the account (two thirds of a known person's ingestion in a
+ * profile). Each upsert keeps the earliest first sighting and the latest last one, so merging the
+ * batch's sightings first is the same write: the first in batch order among the earliest, as
+ * applying them in turn kept; `group` once any was; the last rule otherwise.
+ */
+class BatchMemberships {
+  readonly #members = new Map<string, { site: string; actor: Identifier; accountId: string; first: number; firstMessageId: string; last: number; rule: string; lastGroupAt: number | null }>();
+  readonly #accounts = new Map<string, { site: string; accountId: string; first: number; last: number }>();
+
+  add(site: string, actor: Identifier, accountId: string, at: number, messageId: string, rule: string): void {
+    const key = JSON.stringify([site, actor.kind, actor.value, accountId]);
+    const member = this.#members.get(key);
+    const groupAt = rule === 'group' ? at : null;
+    if (!member) {
+      this.#members.set(key, { site, actor, accountId, first: at, firstMessageId: messageId, last: at, rule, lastGroupAt: groupAt });
+    } else {
+      if (at < member.first) [member.first, member.firstMessageId] = [at, messageId];
+      member.last = Math.max(member.last, at);
+      member.rule = member.rule === 'group' ? 'group' : rule;
+      if (groupAt !== null) member.lastGroupAt = Math.max(member.lastGroupAt ?? groupAt, groupAt);
+    }
+    const accountKey = JSON.stringify([site, accountId]);
+    const account = this.#accounts.get(accountKey);
+    if (!account) this.#accounts.set(accountKey, { site, accountId, first: at, last: at });
+    else [account.first, account.last] = [Math.min(account.first, at), Math.max(account.last, at)];
+  }
+
+  writes(trx: Db): Array<CompiledQuery<unknown>> {
+    return [
+      ...[...this.#members.values()].map((member) => memberWrite(trx, member)),
+      ...[...this.#accounts.values()].map((account) => accountWrite(trx, account)),
+    ];
+  }
+}
+
+function memberWrite(trx: Db, m: { site: string; actor: Identifier; accountId: string; first: number; firstMessageId: string; last: number; rule: string; lastGroupAt: number | null }): CompiledQuery<unknown> {
+  const { first, firstMessageId, last, rule, lastGroupAt } = m;
+  return trx
     .insertInto('account_members')
-    .values({ site, actor_kind: actor.kind, actor_value: actor.value, account_id: accountId, first_seen: at, last_seen: at, first_message_id: messageId, rule, last_group_at: rule === 'group' ? at : null })
+    .values({ site: m.site, actor_kind: m.actor.kind, actor_value: m.actor.value, account_id: m.accountId, first_seen: first, last_seen: last, first_message_id: firstMessageId, rule, last_group_at: lastGroupAt })
     .onConflict((conflict) =>
       conflict.columns(['site', 'actor_kind', 'actor_value', 'account_id']).doUpdateSet((eb) => ({
         first_message_id: eb
           .case()
-          .when(eb('account_members.first_seen', '>', at))
-          .then(messageId)
+          .when(eb('account_members.first_seen', '>', first))
+          .then(firstMessageId)
           .else(eb.ref('account_members.first_message_id'))
           .end(),
-        first_seen: eb.case().when(eb('account_members.first_seen', '>', at)).then(at).else(eb.ref('account_members.first_seen')).end(),
-        last_seen: eb.case().when(eb('account_members.last_seen', '<', at)).then(at).else(eb.ref('account_members.last_seen')).end(),
+        first_seen: eb.case().when(eb('account_members.first_seen', '>', first)).then(first).else(eb.ref('account_members.first_seen')).end(),
+        last_seen: eb.case().when(eb('account_members.last_seen', '<', last)).then(last).else(eb.ref('account_members.last_seen')).end(),
         rule: eb.case().when(eb('account_members.rule', '=', 'group')).then('group').else(rule).end(),
         last_group_at:
-          rule === 'group'
-            ? eb.case().when(eb.or([eb('account_members.last_group_at', 'is', null), eb('account_members.last_group_at', '<', at)])).then(at).else(eb.ref('account_members.last_group_at')).end()
+          lastGroupAt !== null
+            ? eb.case().when(eb.or([eb('account_members.last_group_at', 'is', null), eb('account_members.last_group_at', '<', lastGroupAt)])).then(lastGroupAt).else(eb.ref('account_members.last_group_at')).end()
             : eb.ref('account_members.last_group_at'),
       })),
     )
     .compile();
-  const account = trx
+}
+
+function accountWrite(trx: Db, a: { site: string; accountId: string; first: number; last: number }): CompiledQuery<unknown> {
+  const { first, last } = a;
+  return trx
     .insertInto('accounts')
-    .values({ site, account_id: accountId, domain: null, first_seen: at, last_seen: at, merged_into: null })
+    .values({ site: a.site, account_id: a.accountId, domain: null, first_seen: first, last_seen: last, merged_into: null })
     .onConflict((conflict) =>
       conflict.columns(['site', 'account_id']).doUpdateSet((eb) => ({
-        first_seen: eb.case().when(eb('accounts.first_seen', '>', at)).then(at).else(eb.ref('accounts.first_seen')).end(),
-        last_seen: eb.case().when(eb('accounts.last_seen', '<', at)).then(at).else(eb.ref('accounts.last_seen')).end(),
+        first_seen: eb.case().when(eb('accounts.first_seen', '>', first)).then(first).else(eb.ref('accounts.first_seen')).end(),
+        last_seen: eb.case().when(eb('accounts.last_seen', '<', last)).then(last).else(eb.ref('accounts.last_seen')).end(),
       })),
     )
     .compile();
-  return [member, account];
 }
-
 
 /**
  * Re-derives the people around these identifiers: follows their links to the whole connected
