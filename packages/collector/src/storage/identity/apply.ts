@@ -212,6 +212,18 @@ function identifierWrite(trx: Db, { site, id, at, messageId }: Sighting, person:
     .compile();
 }
 
+/** A membership as a batch saw it: its earliest and latest sightings, how it began, its last group() call. */
+interface BatchMember {
+  site: string;
+  actor: Identifier;
+  accountId: string;
+  first: number;
+  firstMessageId: string;
+  last: number;
+  rule: string;
+  lastGroupAt: number | null;
+}
+
 /**
  * A batch's memberships and accounts, one write each however many of its events name them: the
  * SDK sends a person's events together, each carrying their account, and every one of them was an
@@ -221,7 +233,7 @@ function identifierWrite(trx: Db, { site, id, at, messageId }: Sighting, person:
  * applying them in turn kept; `group` once any was; the last rule otherwise.
  */
 class BatchMemberships {
-  readonly #members = new Map<string, { site: string; actor: Identifier; accountId: string; first: number; firstMessageId: string; last: number; rule: string; lastGroupAt: number | null }>();
+  readonly #members = new Map<string, BatchMember>();
   readonly #accounts = new Map<string, { site: string; accountId: string; first: number; last: number }>();
 
   add(site: string, actor: Identifier, accountId: string, at: number, messageId: string, rule: string): void {
@@ -250,7 +262,7 @@ class BatchMemberships {
   }
 }
 
-function memberWrite(trx: Db, m: { site: string; actor: Identifier; accountId: string; first: number; firstMessageId: string; last: number; rule: string; lastGroupAt: number | null }): CompiledQuery<unknown> {
+function memberWrite(trx: Db, m: BatchMember): CompiledQuery<unknown> {
   const { first, firstMessageId, last, rule, lastGroupAt } = m;
   return trx
     .insertInto('account_members')
