@@ -39,6 +39,9 @@ const facts = (): JourneyFacts => ({
     touch('a3', 3 * day, { personId: 'ann', accountId: 'globex', name: '/docs', path: '/docs' }),
     touch('a4', 3.5 * day, { personId: 'ann', kind: 'event', name: 'Form Abandoned', path: '/demo' }),
     touch('b1', 2 * day, { personId: 'ben', name: 'ソリューション', path: '/ソリューション' }),
+    // Cy came first of all but was last seen before Ann: the lists' order (latest first) tells the two apart.
+    touch('c1', 0.5 * day, { personId: 'cy' }),
+    touch('c2', 1.5 * day, { personId: 'cy' }),
     touch('x1', 4 * day),
   ].map((touchpoint) => derived(touchpoint, `device-${touchpoint.personId ?? 'x'}`)),
   imported: [
@@ -97,7 +100,7 @@ describe('a staging written out and read back', () => {
       map: journeyMap(everyone(journeys), model, range),
       forms: abandonedForms(everyone(journeys), range),
       paths: paths(everyone(journeys), { stage: 'customer' }, { from: 0, to: 10 * day }),
-      people: personDirectory(journeys.owners(), { limit: 2, offset: 0 }),
+      people: personDirectory(journeys.owners(), { limit: 3, offset: 0 }),
       accounts: accountDirectory(journeys.owners(), { limit: 2, offset: 0 }),
     });
     // Stages and times come without building anyone's touchpoints; a built one is the one held.
@@ -105,6 +108,7 @@ describe('a staging written out and read back', () => {
     expect(ann.stages).toEqual(staged.staged('person', 'ann')!.stages);
     expect(ann.touchpointAt!(1)).toBe(ann.touchpointAt!(1));
     expect(answers(restored)).toEqual(answers(staged));
+    expect(answers(restored).people.rows.map(({ id }) => id)).toEqual(['ben', 'ann', 'cy']);
     // Ann left it, and so did Northwind through her.
     expect(answers(restored).forms).toEqual([{ path: '/demo', abandoned: 2, owners: 2 }]);
     expect(ann.touchpoints[1]).toBe(ann.touchpointAt!(1));
