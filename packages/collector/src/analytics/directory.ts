@@ -3,7 +3,7 @@
  * many channels, when they were last active. Pure: the routes and the dashboard page through them.
  */
 import type { JsonValue } from '@journey/protocol';
-import type { StagedOwner } from './owner.ts';
+import { countOf, timeOf, type StagedOwner } from './owner.ts';
 import type { StagedOwners } from './site-journeys.ts';
 
 export interface DirectoryRow {
@@ -60,7 +60,7 @@ function row(owner: StagedOwner, name: string | undefined): DirectoryRow {
  * When an owner was last active: their last touchpoint's time (touchpoints are in journey order),
  * from the times where the owner holds them apart (one read back builds its touchpoints when read).
  */
-const lastAt = (owner: StagedOwner) => (owner.times ? owner.times[owner.times.length - 1]! : owner.touchpoints.at(-1)!.at);
+const lastAt = (owner: StagedOwner) => timeOf(owner)(countOf(owner) - 1);
 
 /**
  * Most recently active first (ids break ties), then the page asked for, its rows made for the page

@@ -39,16 +39,29 @@ export const inRange = (at: number, range: DateRange): boolean => at >= range.fr
  * (touchpoints are in journey order, by time first) rather than by reading each one.
  */
 export function indexesIn(touchpoints: ReadonlyArray<{ at: number }>, range: DateRange): [start: number, end: number] {
-  const start = firstNotBefore(touchpoints.length, (index) => touchpoints[index]!.at < range.from);
-  return [start, Math.max(start, firstNotBefore(touchpoints.length, (index) => touchpoints[index]!.at < range.to))];
+  return spanIn(touchpoints.length, (index) => touchpoints[index]!.at, range);
 }
 
 /** Where the owner's touchpoints in the range are (see indexesIn), from their times where the owner holds them apart. */
 export function ownIndexesIn(owner: Pick<StagedOwner, 'touchpoints' | 'times'>, range: DateRange): [start: number, end: number] {
+  return spanIn(countOf(owner), timeOf(owner), range);
+}
+
+/** How many touchpoints the owner has, without building them where the owner holds their times apart. */
+export const countOf = (owner: Pick<StagedOwner, 'touchpoints' | 'times'>): number => (owner.times ?? owner.touchpoints).length;
+
+/** When each of the owner's touchpoints happened, by index, from their times where the owner holds them apart. */
+export function timeOf(owner: Pick<StagedOwner, 'touchpoints' | 'times'>): (index: number) => number {
   const { times } = owner;
-  if (!times) return indexesIn(owner.touchpoints, range);
-  const start = firstNotBefore(times.length, (index) => times[index]! < range.from);
-  return [start, Math.max(start, firstNotBefore(times.length, (index) => times[index]! < range.to))];
+  if (times) return (index) => times[index]!;
+  const { touchpoints } = owner;
+  return (index) => touchpoints[index]!.at;
+}
+
+/** [start, end) of the `length` times in order (`at`: the one at an index) within the range. */
+function spanIn(length: number, at: (index: number) => number, range: DateRange): [start: number, end: number] {
+  const start = firstNotBefore(length, (index) => at(index) < range.from);
+  return [start, Math.max(start, firstNotBefore(length, (index) => at(index) < range.to))];
 }
 
 /** In a sorted list of `length` items, the first index whose item is not before what is sought, by halving. */
@@ -65,19 +78,13 @@ export function firstNotBefore(length: number, before: (index: number) => boolea
 
 /** Whether the owner has a touchpoint in the range. */
 export const activeIn = (owner: Pick<StagedOwner, 'touchpoints' | 'times'>, range: DateRange): boolean => {
-  const { times } = owner;
-  if (times) return hasTimeIn(times.length, (index) => times[index]!, range);
-  const { touchpoints } = owner;
-  return hasTimeIn(touchpoints.length, (index) => touchpoints[index]!.at, range);
-};
-
-/** Whether any of `length` times in order (`at`: the one at an index) is in the range. */
-function hasTimeIn(length: number, at: (index: number) => number, range: DateRange): boolean {
+  const length = countOf(owner);
+  const at = timeOf(owner);
   const last = length - 1;
   // Most owners were last seen before the range or first seen after it.
   if (last < 0 || at(last) < range.from || at(0) >= range.to) return false;
   return at(firstNotBefore(length, (index) => at(index) < range.from)) < range.to;
-}
+};
 
 /**
  * One key per owner. A person and an account may share an id (they come from different tables), so
