@@ -3,7 +3,7 @@
  * shows beside the funnel's drop-offs. By the page the form was on, most abandoned first. Pure.
  */
 import type { Touchpoint } from '../journey/touchpoint.ts';
-import { activeIn, fieldAt, indexesIn, ownIndexesIn, type DateRange, type StagedOwner } from './owner.ts';
+import { fieldAt, indexesIn, ownIndexesIn, type DateRange, type StagedOwner } from './owner.ts';
 
 export const formAbandoned = 'Form Abandoned';
 
@@ -33,7 +33,6 @@ const abandonedBy = (owner: StagedOwner): Touchpoint[] => {
 /** The owner's abandoned forms in the range, each passed to `found`; building only those where the owner builds touchpoints one by one. */
 function abandonedIn(owner: StagedOwner, range: DateRange, found: (touchpoint: Touchpoint) => void): void {
   if (owner.touchpointAt) {
-    if (!activeIn(owner, range)) return;
     const [start, end] = ownIndexesIn(owner, range);
     for (let index = start; index < end; index++) {
       if (fieldAt(owner, index, 'name') === formAbandoned && fieldAt(owner, index, 'kind') === 'event') found(owner.touchpointAt(index));
