@@ -172,6 +172,8 @@ const restart = async (label: string, delay: number) => {
     const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'first-query.ts'), join(folder, 'journey.db'), path, String(delay)]);
     times.push(Number(stdout.trim()));
   }
+  // Each start's time in the log: a max is one start, and which one tells what else ran then.
+  console.error(`first query ${label}: ${times.map((time) => time.toFixed(0)).join(', ')} ms`);
   restarts.push({ label, times });
 };
 await restart('at the moment of a restart (waits for the saved staging to be read back)', 0);
