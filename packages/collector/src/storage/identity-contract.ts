@@ -325,6 +325,21 @@ export function identityContract(name: string, subject: ContractSubject): void {
       expect((await seen(batched)).initech).toEqual({ firstSeen: new Date(t0 - minute).toISOString(), lastSeen: new Date(t0 + 3 * minute).toISOString(), people: 2 });
     });
 
+    it('keeps a member’s last sighting within a minute of their last event while they stay active', async () => {
+      // One event every 30 s for five minutes, each in a batch of its own: the collector skips
+      // sightings it has just recorded, but never lets what it records fall more than a minute behind.
+      const storage = await open();
+      const events = eventsAt(site, Array.from({ length: 11 }, (_, index) => [t0 + index * 30_000, { type: 'track', userId: 'u-kim', event: 'Clicked', context: { groupId: 'initech' } } as never]));
+      for (const event of events) await storage.appendEvents([event]);
+      const last = t0 + 5 * minute;
+      const [membership] = (await storage.findPerson(site, 'u-kim', options))!.accounts;
+      const account = (await storage.findAccount(site, 'initech', options))!;
+      for (const lastSeen of [membership!.lastSeen, account.lastSeen]) {
+        expect(Date.parse(lastSeen ?? '')).toBeGreaterThanOrEqual(last - minute);
+        expect(Date.parse(lastSeen ?? '')).toBeLessThanOrEqual(last);
+      }
+    });
+
     it('credits events to accounts: by groupId, else the person’s most recent account; domains match only when unique', async () => {
       const storage = await open();
       await storage.appendEvents(

@@ -52,6 +52,13 @@ describe('recent identity facts (writes skipped as no-ops)', () => {
     expect(written(filter, [member(3 * minute + 30_000)])).toHaveLength(0);
   });
 
+  it('writes an activity window at least once a minute while the activity goes on', () => {
+    const filter = createFactFilter();
+    // A member active every 30 s: what is skipped does not count as written.
+    const writes = [0, 30, 60, 90, 120, 150, 180].filter((seconds) => written(filter, [member(seconds * 1000)]).length > 0);
+    expect(writes).toEqual([0, 90, 180]);
+  });
+
   it('forgets what it noted after its time to live', () => {
     let now = 0;
     const filter = createFactFilter(100, 10 * minute, () => now);

@@ -25,21 +25,34 @@ export function createFactFilter(maxEntries = 100_000, ttl = 10 * 60_000, now: (
   // Activity windows (an account's last-seen) are kept to the minute: a member's every event would
   // otherwise rewrite the same row.
   const slack = 60_000;
-  const covered = (key: string, at: number) => {
-    const entry = newer.get(key) ?? older.get(key);
-    return !!entry && entry.until > now() && entry.first <= at && at <= entry.last + slack;
-  };
-  const note = (key: string, at: number, widen: boolean) => {
-    // A first-seen fact covers everything after it; an activity window only what it spans.
-    let entry = newer.get(key);
-    if (!entry) {
-      entry = older.get(key);
-      if (newer.size >= half) {
-        older = newer;
-        newer = new Map();
-      }
-      newer.set(key, (entry ??= { first: at, last: widen ? at : Infinity, until: 0 }));
+  /** The entry of a fact recorded before, moved to the newer generation; undefined if none. */
+  const held = (key: string): Entry | undefined => {
+    const entry = newer.get(key);
+    if (entry) return entry;
+    const old = older.get(key);
+    if (newer.size >= half) {
+      older = newer;
+      newer = new Map();
     }
+    if (old) newer.set(key, old);
+    return old;
+  };
+  /**
+   * Whether a fact at `at` is a no-op to write: recorded as early (a first sighting covers what
+   * comes after it), or within what its recorded window and a minute of slack span. One that is
+   * stays in the cache as long as it keeps being seen; its window is not widened, since nothing
+   * was written: the window is what the database holds.
+   */
+  const covered = (key: string, at: number): boolean => {
+    const entry = newer.get(key) ?? older.get(key);
+    if (!(entry && entry.until > now() && entry.first <= at && at <= entry.last + slack)) return false;
+    held(key)!.until = now() + ttl;
+    return true;
+  };
+  /** A fact written and committed at `at`: what the database now holds. */
+  const note = (key: string, at: number, widen: boolean) => {
+    let entry = held(key);
+    if (!entry) newer.set(key, (entry = { first: at, last: widen ? at : Infinity, until: 0 }));
     entry.first = Math.min(at, entry.first);
     entry.last = widen ? Math.max(at, entry.last) : Infinity;
     entry.until = now() + ttl;
@@ -50,29 +63,35 @@ export function createFactFilter(maxEntries = 100_000, ttl = 10 * 60_000, now: (
     filter(batch: EventFacts[]): { batch: EventFacts[]; remember(): void } {
       const notes: Array<[string, number, boolean]> = [];
       const kept: EventFacts[] = [];
+      const write = (key: string, at: number, widen: boolean): boolean => {
+        if (covered(key, at)) return false;
+        notes.push([key, at, widen]);
+        return true;
+      };
       for (const item of batch) {
         const { site, at, facts } = item;
-        const trimmed = { ...emptyFacts(), ...facts };
-        trimmed.seen = facts.seen.filter((id) => {
-          const key = `seen\u0000${site}\u0000${id.kind}\u0000${id.value}`;
-          notes.push([key, at, false]);
-          return !covered(key, at);
-        });
-        trimmed.claims = facts.claims.filter((claim) => {
-          if (claim.rule !== 'event') return true;
-          const key = `claim\u0000${site}\u0000${claim.anonymousId}\u0000${claim.to.kind}\u0000${claim.to.value}`;
-          notes.push([key, at, false]);
-          return !covered(key, at);
-        });
-        trimmed.memberships = facts.memberships.filter((membership) => {
-          if (membership.rule !== 'context') return true;
-          const key = `member\u0000${site}\u0000${membership.actor.kind}\u0000${membership.actor.value}\u0000${membership.accountId}`;
-          notes.push([key, at, true]);
-          return !covered(key, at);
-        });
+        const seen = facts.seen.filter((id) => write(`seen\u0000${site}\u0000${id.kind}\u0000${id.value}`, at, false));
+        const claims = facts.claims.filter(
+          (claim) => claim.rule !== 'event' || write(`claim\u0000${site}\u0000${claim.anonymousId}\u0000${claim.to.kind}\u0000${claim.to.value}`, at, false),
+        );
+        const memberships = facts.memberships.filter(
+          (membership) =>
+            membership.rule !== 'context' || write(`member\u0000${site}\u0000${membership.actor.kind}\u0000${membership.actor.value}\u0000${membership.accountId}`, at, true),
+        );
+        // Nothing skipped: the event's facts as they are.
+        if (seen.length === facts.seen.length && claims.length === facts.claims.length && memberships.length === facts.memberships.length) {
+          kept.push(item);
+          continue;
+        }
+        const trimmed = { ...emptyFacts(), ...facts, seen, claims, memberships };
         if (hasFacts(trimmed)) kept.push({ ...item, facts: trimmed });
       }
-      return { batch: kept, remember: () => notes.forEach(([key, at, widen]) => note(key, at, widen)) };
+      return {
+        batch: kept,
+        remember: () => {
+          for (const [key, at, widen] of notes) note(key, at, widen);
+        },
+      };
     },
     clear: () => {
       newer.clear();
