@@ -6,7 +6,7 @@ import { isFreeMailDomain } from '../../identity/free-mail.ts';
 import { normalizeDomain, normalizeEmail, type IdKind, type StrongIdentifier } from '../../identity/identifiers.ts';
 import { beginning, end } from '../../identity/resolve.ts';
 import type { AccountMembership, AccountRecord, PersonDevice, PersonRecord, PersonSummary, TraitValue } from '../../identity/records.ts';
-import { byKind, chunk, eventsIn, type EventScope, type ScopedEvent, type TimelineCursor } from './scope.ts';
+import { byKind, chunk, eventsIn, type EventScope, type EventSources, type ScopedEvent, type TimelineCursor } from './scope.ts';
 
 type Db = Kysely<Database>;
 
@@ -390,19 +390,24 @@ export async function accountEvents(db: Db, site: string, account: { id: string;
     }
   }
   // People with no membership of their own are here by their email's domain: this is their account.
-  const credited = [...people].filter((person) => (best.get(person)?.account ?? account.id) === account.id);
-  const mine = new Set(credited);
-  const scope: EventScope = { userIds: [], owners: [], devices: [], groupIds: ids };
-  const anonymous = identifiers.filter((id) => mine.has(id.person_id) && id.kind === 'anonymousId').map((id) => id.value);
-  for (const id of identifiers) {
-    if (!mine.has(id.person_id) || id.kind === 'anonymousId') continue;
-    if (id.kind === 'userId') scope.userIds.push(id.value);
-    scope.owners.push({ kind: id.kind as StrongIdentifier['kind'], value: id.value });
-  }
+  const credited = new Set([...people].filter((person) => (best.get(person)?.account ?? account.id) === account.id));
+  // Every person's sources: the credited people's events count when they name this account or
+  // none, the others' only when they name it (each is a member by such an event).
+  const sourcesOf = (persons: Set<string>): EventSources => {
+    const sources: EventSources = { userIds: [], owners: [], devices: [] };
+    for (const id of identifiers) {
+      if (!persons.has(id.person_id) || id.kind === 'anonymousId') continue;
+      if (id.kind === 'userId') sources.userIds.push(id.value);
+      sources.owners.push({ kind: id.kind as StrongIdentifier['kind'], value: id.value });
+    }
+    sources.devices = identifiers.filter((id) => persons.has(id.person_id) && id.kind === 'anonymousId' && !claimed.has(id.value)).map((id) => id.value);
+    return sources;
+  };
   const claimed = new Set<string>();
-  for (const part of chunk(anonymous, 80)) {
+  for (const part of chunk(identifiers.filter((id) => id.kind === 'anonymousId').map((id) => id.value), 80)) {
     for (const row of await db.selectFrom('device_segments').select('anonymous_id').where('site', '=', site).where('anonymous_id', 'in', part).execute()) claimed.add(row.anonymous_id);
   }
-  scope.devices = anonymous.filter((device) => !claimed.has(device));
+  const others = new Set([...people].filter((person) => !credited.has(person)));
+  const scope: EventScope = { ...sourcesOf(credited), groupIds: ids, naming: sourcesOf(others) };
   return eventsIn(db, site, scope, page);
 }

@@ -6,15 +6,25 @@ import type { StoredEvent } from '../port.ts';
 
 type Db = Kysely<Database>;
 
-/** Which events belong to someone: by user id, by stretches of devices, by whole unclaimed devices, by account. */
-export interface EventScope {
+/** Where someone's events are: by user id, by stretches of devices, by whole unclaimed devices. */
+export interface EventSources {
   userIds: string[];
   /** Strong identifiers whose device stretches count. */
   owners: StrongIdentifier[];
   /** Devices nobody claimed: all their anonymous events count. */
   devices: string[];
-  /** Accounts whose events (by groupId) count; the others then count only when they name no account. */
+}
+
+/** Which events belong to someone, or to an account. */
+export interface EventScope extends EventSources {
+  /**
+   * An account's: the ids its events name (groupId: its own and those merged into it). The
+   * scope's own events then count when they name one of them or none, and those of `naming` (its
+   * other people) only when they name one of them. Every event naming an account is its
+   * sender's, and the sender a member by it, so the account's people hold all of them.
+   */
   groupIds?: string[];
+  naming?: EventSources;
 }
 
 export interface TimelineCursor {
@@ -92,41 +102,48 @@ export function byKind(ids: Array<{ kind: string; value: string }>, size = 80): 
 
 /**
  * A page of the events in a scope, in corrected-time order (then arrival order). Each source (a
- * user id, a stretch of a device, an unclaimed device, an account's groupId) is read through its
+ * user id, a stretch of a device, an unclaimed device) is read through its
  * own index, in time order, stopping at the limit, reading only positions; the positions are
  * merged, and only the page's payloads are read. A person's 5,000 events over ten devices, or an
  * account's 50,000, cost small indexed range reads, never a scan or a sort of everything.
  */
 export async function eventsIn(db: Db, site: string, scope: EventScope, options: { after?: TimelineCursor; limit: number; descending?: boolean }): Promise<ScopedEvent[]> {
   const { after, limit, descending } = options;
-  const onlyUngrouped = scope.groupIds !== undefined;
   const direction = descending ? sql`desc` : sql`asc`;
   const op = descending ? sql`<` : sql`>`;
 
   // The stretches of devices these people own, found by owner first (a small, indexed read).
-  const stretches: Array<{ anonymous_id: string; from_at: number; to_at: number }> = [];
-  for (const { kind, values } of byKind(scope.owners)) {
-    const rows = await db
-      .selectFrom('device_segments')
-      .select(['anonymous_id', 'from_at', 'to_at'])
-      .where('site', '=', site)
-      .where('owner_kind', '=', kind)
-      .where('owner_value', 'in', values)
-      .execute();
-    stretches.push(...rows.map((row) => ({ anonymous_id: row.anonymous_id, from_at: Number(row.from_at), to_at: Number(row.to_at) })));
-  }
-
-  // One source per user id, stretch, device or account, each its own ordered, limited subquery.
+  const stretchesOf = async (owners: StrongIdentifier[]) => {
+    const stretches: Array<{ anonymous_id: string; from_at: number; to_at: number }> = [];
+    for (const { kind, values } of byKind(owners)) {
+      const rows = await db
+        .selectFrom('device_segments')
+        .select(['anonymous_id', 'from_at', 'to_at'])
+        .where('site', '=', site)
+        .where('owner_kind', '=', kind)
+        .where('owner_value', 'in', values)
+        .execute();
+      stretches.push(...rows.map((row) => ({ anonymous_id: row.anonymous_id, from_at: Number(row.from_at), to_at: Number(row.to_at) })));
+    }
+    return stretches;
+  };
+  // One source per user id, stretch or device, each its own ordered, limited subquery.
+  const sourcesOf = async ({ userIds, owners, devices }: EventSources, named: RawBuilder<unknown>) => [
+    ...[...new Set(userIds)].map((userId) => sql`user_id = ${userId}${named}`),
+    ...(await stretchesOf(owners)).map((stretch) => sql`anonymous_id = ${stretch.anonymous_id} and user_id is null and "timestamp" >= ${stretch.from_at} and "timestamp" < ${stretch.to_at}${named}`),
+    ...[...new Set(devices)].map((device) => sql`anonymous_id = ${device} and user_id is null${named}`),
+  ];
+  // An account's ids are read from the same indexes as whose the events are (both end in group_id).
+  const groupIds = [...new Set(scope.groupIds ?? [])];
+  const naming = groupIds.length ? sql`group_id in (${sql.join(groupIds)})` : undefined;
+  const own = scope.groupIds === undefined ? sql`` : naming ? sql` and (group_id is null or ${naming})` : sql` and group_id is null`;
   const past = (position: Position, op: RawBuilder<unknown>) => sql` and ("timestamp" ${op} ${position.timestamp} or ("timestamp" = ${position.timestamp} and seq ${op} ${position.seq}))`;
   const cursor = after ? past({ timestamp: after.at, seq: after.seq }, op) : sql``;
-  const ungrouped = onlyUngrouped ? sql` and group_id is null` : sql``;
-  const sources = [
-    ...[...new Set(scope.userIds)].map((userId) => sql`user_id = ${userId}${ungrouped}`),
-    ...stretches.map((stretch) => sql`anonymous_id = ${stretch.anonymous_id} and user_id is null and "timestamp" >= ${stretch.from_at} and "timestamp" < ${stretch.to_at}${ungrouped}`),
-    ...[...new Set(scope.devices)].map((device) => sql`anonymous_id = ${device} and user_id is null${ungrouped}`),
-    ...[...new Set(scope.groupIds ?? [])].map((groupId) => sql`group_id = ${groupId}`),
-  ].map((where, source) => ({ source, where: sql`${where}${cursor}` }));
-  const read = (reads: SourceRead[], each: number) => readSources(db, site, reads, each, direction);
+  const sources = [...(await sourcesOf(scope, own)), ...(naming && scope.naming ? await sourcesOf(scope.naming, sql` and ${naming}`) : [])].map((where, source) => ({
+    source,
+    where: sql`${where}${cursor}`,
+  }));
+  const read = (reads: SourceRead[], each: number) => readSources(db, site, reads, each, direction, groupIds.length);
   const sign = descending ? -1 : 1;
   const inPageOrder = (x: Position, y: Position) => sign * (x.timestamp - y.timestamp || x.seq - y.seq);
 
@@ -180,11 +197,11 @@ type SourceRead = { source: number; where: RawBuilder<unknown> };
  * subqueries, many per statement: one round trip, and each part still walks its own index in
  * order and stops at its limit.
  */
-async function readSources(db: Db, site: string, reads: SourceRead[], each: number, direction: RawBuilder<unknown>): Promise<SourcePosition[]> {
+async function readSources(db: Db, site: string, reads: SourceRead[], each: number, direction: RawBuilder<unknown>, groupIds: number): Promise<SourcePosition[]> {
   const { maxParameters, maxCompoundSelect } = limitsOf(db);
   // Each part binds at most 15 parameters (site, 3 for a stretch, 3 for the cursor, 3 past its own
-  // last read, 3 up to the bound, its limit).
-  const statements = chunk(reads, Math.max(1, Math.min(60, maxCompoundSelect, Math.floor((maxParameters - 1) / 15)))).map(async (part) => {
+  // last read, 3 up to the bound, its limit), and an account's ids.
+  const statements = chunk(reads, Math.max(1, Math.min(60, maxCompoundSelect, Math.floor((maxParameters - 1) / (15 + groupIds))))).map(async (part) => {
     const unions = sql.join(
       part.map(
         ({ source, where }, index) =>

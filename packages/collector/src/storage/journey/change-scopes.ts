@@ -9,7 +9,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { chunk } from '../identity/scope.ts';
 import { isFreeMailDomain } from '../../identity/free-mail.ts';
-import { streamOf } from './rollup.ts';
 
 type Db = Kysely<Database>;
 
@@ -101,9 +100,9 @@ async function ownersOf(trx: Db, site: string, identifiers: Iterable<{ kind: str
 }
 
 /**
- * Whom merging account `source` into `target` reaches, read before the merge: the streams whose
- * events name the source (or an account merged into it) and the source's members, whose
- * touchpoints and account move, and both accounts. An imported touchpoint crediting the source
+ * Whom merging account `source` into `target` reaches, read before the merge: the source's
+ * members (of it or an account merged into it), whose touchpoints and account move, and both
+ * accounts. An imported touchpoint crediting the source
  * is read only with the whole site, so then it reaches everyone (null).
  */
 export async function accountMergeReach(trx: Db, site: string, target: string, source: string): Promise<ChangeScope | null> {
@@ -114,16 +113,10 @@ export async function accountMergeReach(trx: Db, site: string, target: string, s
     for (let hops = 0; cursor && hops < 1000; hops++, cursor = into.get(cursor)) if (cursor === source) return [id];
     return [];
   });
-  const streams = new Set<string>();
   const persons = new Set<string>();
   // 80 ids a statement: D1 binds at most 100 parameters.
   for (const part of chunk(merging, 80)) {
     if (await trx.selectFrom('imported_touchpoints').select('source').where('site', '=', site).where('account_id', 'in', part).executeTakeFirst()) return null;
-    for (const row of await trx.selectFrom('events').select(['anonymous_id', 'user_id']).where('site', '=', site).where('group_id', 'in', part).execute()) {
-      const stream = streamOf(row);
-      if (stream !== null) streams.add(stream);
-      if (row.user_id !== null) streams.add(`user:${row.user_id}`);
-    }
     const members = await trx
       .selectFrom('account_members as m')
       .innerJoin('identifiers as i', (join) => join.onRef('i.site', '=', 'm.site').onRef('i.kind', '=', 'm.actor_kind').onRef('i.value', '=', 'm.actor_value'))
@@ -133,7 +126,9 @@ export async function accountMergeReach(trx: Db, site: string, target: string, s
       .execute();
     for (const row of members) persons.add(row.person_id);
   }
-  return { streams: [...streams], persons: [...persons], accounts: [target, source] };
+  // Their streams are read with them (kept-staging.ts): every event naming the source is a
+  // member's, whose membership came with it.
+  return { streams: [], persons: [...persons], accounts: [target, source] };
 }
 
 /** Who an imported touchpoint names, as stored. */
