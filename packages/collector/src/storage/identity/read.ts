@@ -359,8 +359,9 @@ export async function accountRecord(db: Db, site: string, account: { id: string;
 }
 
 /**
- * An account's events: those naming it (groupId), and those of its people that name no account,
- * when it is the person's most recent account. The people and their accounts are read in bulk:
+ * An account's events: those naming it (groupId), every one sent by one of its people, and those
+ * of its people that name no account, when it is the person's most recent account. Both are read
+ * through its people's devices and user ids. The people and their accounts are read in bulk:
  * an account of 200 people costs a few queries, not a few per person.
  */
 export async function accountEvents(db: Db, site: string, account: { id: string; implied: boolean }, page: { after?: TimelineCursor; limit: number }, options: IdentityOptions): Promise<ScopedEvent[]> {

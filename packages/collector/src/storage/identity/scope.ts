@@ -133,7 +133,7 @@ export async function eventsIn(db: Db, site: string, scope: EventScope, options:
     ...(await stretchesOf(owners)).map((stretch) => sql`anonymous_id = ${stretch.anonymous_id} and user_id is null and "timestamp" >= ${stretch.from_at} and "timestamp" < ${stretch.to_at}${named}`),
     ...[...new Set(devices)].map((device) => sql`anonymous_id = ${device} and user_id is null${named}`),
   ];
-  // An account's ids are read from the same indexes as whose the events are (both end in group_id).
+  // Which account an event names is read from the index that says whose it is (each ends in group_id).
   const groupIds = [...new Set(scope.groupIds ?? [])];
   const naming = groupIds.length ? sql`group_id in (${sql.join(groupIds)})` : undefined;
   const own = scope.groupIds === undefined ? sql`` : naming ? sql` and (group_id is null or ${naming})` : sql` and group_id is null`;
