@@ -409,6 +409,14 @@ export async function accountEvents(db: Db, site: string, account: { id: string;
     for (const row of await db.selectFrom('device_segments').select('anonymous_id').where('site', '=', site).where('anonymous_id', 'in', part).execute()) claimed.add(row.anonymous_id);
   }
   const others = new Set([...people].filter((person) => !credited.has(person)));
-  const scope: EventScope = { ...sourcesOf(credited), groupIds: ids, naming: sourcesOf(others) };
-  return eventsIn(db, site, scope, page);
+  // Every source binds the account's ids: an account with many merged into it is read a few ids
+  // at a time (D1 binds at most 100 parameters a statement), each read a page deep, merged.
+  const [first = [], ...more] = chunk(ids, 40);
+  const reads = [
+    eventsIn(db, site, { ...sourcesOf(credited), groupIds: first, naming: sourcesOf(others) }, page),
+    ...more.map((part) => eventsIn(db, site, { userIds: [], owners: [], devices: [], groupIds: part, naming: sourcesOf(people) }, page)),
+  ];
+  if (reads.length === 1) return reads[0]!;
+  const bySeq = new Map((await Promise.all(reads)).flat().map((event) => [event.seq, event]));
+  return [...bySeq.values()].sort((x, y) => x.timestamp - y.timestamp || x.seq - y.seq).slice(0, page.limit);
 }
