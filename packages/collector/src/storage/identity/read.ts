@@ -392,6 +392,11 @@ export async function accountEvents(db: Db, site: string, account: { id: string;
   }
   // People with no membership of their own are here by their email's domain: this is their account.
   const credited = new Set([...people].filter((person) => (best.get(person)?.account ?? account.id) === account.id));
+  // Devices someone claimed are read by their stretches, the others whole.
+  const claimed = new Set<string>();
+  for (const part of chunk(identifiers.filter((id) => id.kind === 'anonymousId').map((id) => id.value), 80)) {
+    for (const row of await db.selectFrom('device_segments').select('anonymous_id').where('site', '=', site).where('anonymous_id', 'in', part).execute()) claimed.add(row.anonymous_id);
+  }
   // Every person's sources: the credited people's events count when they name this account or
   // none, the others' only when they name it (each is a member by such an event).
   const sourcesOf = (persons: Set<string>): EventSources => {
@@ -404,10 +409,6 @@ export async function accountEvents(db: Db, site: string, account: { id: string;
     sources.devices = identifiers.filter((id) => persons.has(id.person_id) && id.kind === 'anonymousId' && !claimed.has(id.value)).map((id) => id.value);
     return sources;
   };
-  const claimed = new Set<string>();
-  for (const part of chunk(identifiers.filter((id) => id.kind === 'anonymousId').map((id) => id.value), 80)) {
-    for (const row of await db.selectFrom('device_segments').select('anonymous_id').where('site', '=', site).where('anonymous_id', 'in', part).execute()) claimed.add(row.anonymous_id);
-  }
   const others = new Set([...people].filter((person) => !credited.has(person)));
   // Every source binds the account's ids: an account with many merged into it is read a few ids
   // at a time (D1 binds at most 100 parameters a statement), each read a page deep, merged.
