@@ -13,6 +13,20 @@ export interface PostgresOptions {
 }
 
 /**
+ * Whether the migrator failed because another schema or table of the database was dropped while
+ * it looked: it reads every schema to learn whether its own tables exist, and a name dropped
+ * under that read (another collector's schema, a test run's) fails it. Looking again succeeds.
+ */
+function droppedMeanwhile(error: unknown): boolean {
+  for (let cause = error; typeof cause === 'object' && cause !== null; cause = (cause as { cause?: unknown }).cause) {
+    const { code } = cause as { code?: unknown };
+    // invalid_schema_name, undefined_table
+    if (code === '3F000' || code === '42P01') return true;
+  }
+  return false;
+}
+
+/**
  * PostgreSQL, the scale-out engine: several collector processes can share it. Events are
  * partitioned by month; exactly-once is `event_ids`; changes to the identity graph take an
  * advisory lock, so two collectors never re-derive the same people from half of each other's facts.
@@ -41,7 +55,16 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrate(db, 'postgres', schema ?? 'public');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await migrate(db, 'postgres', schema ?? 'public');
+        break;
+      } catch (error) {
+        // A few seconds of looking again at most.
+        if (attempt >= 50 || !droppedMeanwhile(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100, 10 * attempt)));
+      }
+    }
     await ensurePartitions(db, Date.now());
   } catch (error) {
     await db.destroy();

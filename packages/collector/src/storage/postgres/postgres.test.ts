@@ -72,6 +72,32 @@ describe.runIf(available)('PostgreSQL', () => {
   webhookContract('PostgreSQL', subject);
 });
 
+describe.runIf(available)('PostgreSQL shared with others', () => {
+  it('opens while other schemas of the database come and go', { timeout: 60_000 }, async () => {
+    // Other collectors (or test runs) on the same database create and drop their schemas; the
+    // migrator's look at what tables exist reads every schema, one dropped under it included.
+    const churn = new pg.Client({ connectionString: url });
+    await churn.connect();
+    let churning = true;
+    const dropping = (async () => {
+      for (let round = 0; churning; round++) {
+        const schema = `journey_churn_${process.pid}_${round}`;
+        await churn.query(`create schema "${schema}"`);
+        await churn.query(`create table "${schema}".t (a int)`);
+        await churn.query(`drop schema "${schema}" cascade`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    try {
+      for (let start = 0; start < 20; start++) await (await open()).close();
+    } finally {
+      churning = false;
+      await dropping;
+      await churn.end();
+    }
+  });
+});
+
 describe.runIf(available)('PostgreSQL partitions', () => {
   it('puts each month in its partition and older history in the default one', async () => {
     const storage = await open();
