@@ -25,16 +25,20 @@ export function createFactFilter(maxEntries = 100_000, ttl = 10 * 60_000, now: (
   // Activity windows (an account's last-seen) are kept to the minute: a member's every event would
   // otherwise rewrite the same row.
   const slack = 60_000;
+  /** Puts an entry in the newer generation, the older one dropped first if the newer is full. */
+  const keep = (key: string, entry: Entry): void => {
+    if (newer.size >= half) {
+      older = newer;
+      newer = new Map();
+    }
+    newer.set(key, entry);
+  };
   /** The entry of a fact recorded before, moved to the newer generation; undefined if none. */
   const held = (key: string): Entry | undefined => {
     const entry = newer.get(key);
     if (entry) return entry;
     const old = older.get(key);
-    if (newer.size >= half) {
-      older = newer;
-      newer = new Map();
-    }
-    if (old) newer.set(key, old);
+    if (old) keep(key, old);
     return old;
   };
   /**
@@ -44,15 +48,15 @@ export function createFactFilter(maxEntries = 100_000, ttl = 10 * 60_000, now: (
    * was written: the window is what the database holds.
    */
   const covered = (key: string, at: number): boolean => {
-    const entry = newer.get(key) ?? older.get(key);
+    const entry = held(key);
     if (!(entry && entry.until > now() && entry.first <= at && at <= entry.last + slack)) return false;
-    held(key)!.until = now() + ttl;
+    entry.until = now() + ttl;
     return true;
   };
   /** A fact written and committed at `at`: what the database now holds. */
   const note = (key: string, at: number, widen: boolean) => {
     let entry = held(key);
-    if (!entry) newer.set(key, (entry = { first: at, last: widen ? at : Infinity, until: 0 }));
+    if (!entry) keep(key, (entry = { first: at, last: widen ? at : Infinity, until: 0 }));
     entry.first = Math.min(at, entry.first);
     entry.last = widen ? Math.max(at, entry.last) : Infinity;
     entry.until = now() + ttl;
