@@ -413,9 +413,10 @@ export async function accountEvents(db: Db, site: string, account: { id: string;
   // Every source binds the account's ids: an account with many merged into it is read a few ids
   // at a time (D1 binds at most 100 parameters a statement), each read a page deep, merged.
   const [first = [], ...more] = chunk(ids, 40);
+  const everyone = more.length ? sourcesOf(people) : undefined;
   const reads = [
     eventsIn(db, site, { ...sourcesOf(credited), groupIds: first, naming: sourcesOf(others) }, page),
-    ...more.map((part) => eventsIn(db, site, { userIds: [], owners: [], devices: [], groupIds: part, naming: sourcesOf(people) }, page)),
+    ...more.map((part) => eventsIn(db, site, { userIds: [], owners: [], devices: [], groupIds: part, naming: everyone }, page)),
   ];
   if (reads.length === 1) return reads[0]!;
   const bySeq = new Map((await Promise.all(reads)).flat().map((event) => [event.seq, event]));

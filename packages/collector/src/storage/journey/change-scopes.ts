@@ -102,8 +102,8 @@ async function ownersOf(trx: Db, site: string, identifiers: Iterable<{ kind: str
 /**
  * Whom merging account `source` into `target` reaches, read before the merge: the source's
  * members (of it or an account merged into it), whose touchpoints and account move, and both
- * accounts. An imported touchpoint crediting the source
- * is read only with the whole site, so then it reaches everyone (null).
+ * accounts. An imported touchpoint crediting the source is read only with the whole site, so
+ * then it reaches everyone (null).
  */
 export async function accountMergeReach(trx: Db, site: string, target: string, source: string): Promise<ChangeScope | null> {
   const rows = await trx.selectFrom('accounts').select(['account_id', 'merged_into']).where('site', '=', site).execute();
